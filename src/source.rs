@@ -22,10 +22,16 @@ pub enum Source {
 
 impl Source {
     pub fn line(file: &Arc<str>, line: u32) -> Self {
-        Source::Line { file: file.clone(), line }
+        Source::Line {
+            file: file.clone(),
+            line,
+        }
     }
     pub fn entry(file: &Arc<str>, index: u32) -> Self {
-        Source::Entry { file: file.clone(), index }
+        Source::Entry {
+            file: file.clone(),
+            index,
+        }
     }
     /// The file this source points into, if any.
     pub fn file(&self) -> Option<&str> {
