@@ -59,6 +59,11 @@ impl Finding {
 
     /// Deterministic order: severity, then source, then rule and message.
     pub fn sort_key(&self) -> (Severity, String, &str, &str) {
-        (self.severity, self.source.to_string(), &self.rule, &self.message)
+        (
+            self.severity,
+            self.source.to_string(),
+            &self.rule,
+            &self.message,
+        )
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The origin of a fact, shown as `relative/path:line`, `relative/path#entry`, `builtin` or `rule`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
     /// A line (1-based) in a project file; path is relative to the project root, `/`-separated.
     Line { file: Arc<str>, line: u32 },
@@ -17,15 +17,22 @@ pub enum Source {
     /// The built-in role catalog shipped in `assets/`.
     Builtin,
     /// Implied by an access rule alone (an automatic grant, say).
+    #[default]
     Rule,
 }
 
 impl Source {
     pub fn line(file: &Arc<str>, line: u32) -> Self {
-        Source::Line { file: file.clone(), line }
+        Source::Line {
+            file: file.clone(),
+            line,
+        }
     }
     pub fn entry(file: &Arc<str>, index: u32) -> Self {
-        Source::Entry { file: file.clone(), index }
+        Source::Entry {
+            file: file.clone(),
+            index,
+        }
     }
     /// The file this source points into, if any.
     pub fn file(&self) -> Option<&str> {
@@ -35,12 +42,6 @@ impl Source {
             }
             Source::Builtin | Source::Rule => None,
         }
-    }
-}
-
-impl Default for Source {
-    fn default() -> Self {
-        Source::Rule
     }
 }
 

@@ -112,7 +112,9 @@ const MARKERS: [&str; 7] = [
 
 fn looks_secret(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    MARKERS.iter().any(|m| lower.contains(m)) || long_base64_run(s).is_some() || url_password(s).is_some()
+    MARKERS.iter().any(|m| lower.contains(m))
+        || long_base64_run(s).is_some()
+        || url_password(s).is_some()
 }
 
 /// The byte range of the next secret in `s`, if any.
@@ -120,7 +122,11 @@ fn next_secret(s: &str) -> Option<(usize, usize)> {
     let lower = s.to_ascii_lowercase();
     let marker = MARKERS
         .iter()
-        .filter_map(|m| lower.find(m).map(|i| (i + m.len(), value_end(s, i + m.len()))))
+        .filter_map(|m| {
+            lower
+                .find(m)
+                .map(|i| (i + m.len(), value_end(s, i + m.len())))
+        })
         .filter(|(a, b)| b > a)
         .min();
     let candidates = [marker, long_base64_run(s), url_password(s)];
@@ -203,7 +209,10 @@ mod tests {
             redact("DefaultEndpointsProtocol=https;AccountName=a;AccountKey=Zm9vYmFy==;EndpointSuffix=x"),
             "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=[REDACTED];EndpointSuffix=x"
         );
-        assert_eq!(redact("https://bob:hunter2@git.example"), "https://bob:[REDACTED]@git.example");
+        assert_eq!(
+            redact("https://bob:hunter2@git.example"),
+            "https://bob:[REDACTED]@git.example"
+        );
     }
 
     #[test]
@@ -217,10 +226,24 @@ mod tests {
 
     #[test]
     fn secret_keys() {
-        for k in ["account_key", "sas_token", "client_secret", "admin_password", "secret_access_key", "AccountKey", "api_key"] {
+        for k in [
+            "account_key",
+            "sas_token",
+            "client_secret",
+            "admin_password",
+            "secret_access_key",
+            "AccountKey",
+            "api_key",
+        ] {
             assert!(is_secret_key(k), "{k}");
         }
-        for k in ["client_id", "name", "tenant_id", "resource_id", "account_name"] {
+        for k in [
+            "client_id",
+            "name",
+            "tenant_id",
+            "resource_id",
+            "account_name",
+        ] {
             assert!(!is_secret_key(k), "{k}");
         }
     }

@@ -327,8 +327,14 @@ pub enum DatastoreCredential {
     None,
     AccountKey,
     Sas,
-    ServicePrincipal { tenant_id: Option<String>, client_id: Option<String> },
-    Certificate { tenant_id: Option<String>, client_id: Option<String> },
+    ServicePrincipal {
+        tenant_id: Option<String>,
+        client_id: Option<String>,
+    },
+    Certificate {
+        tenant_id: Option<String>,
+        client_id: Option<String>,
+    },
     /// Something else (a type reach does not know); the string names it.
     Other(String),
 }
