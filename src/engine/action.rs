@@ -30,9 +30,11 @@ pub const CONN_SECRETS: &str =
 pub const DS_SECRETS: &str =
     "Microsoft.MachineLearningServices/workspaces/datastores/listsecrets/action";
 pub const DEPLOY_WRITE: &str = "Microsoft.Resources/deployments/write";
+/// reach's name for "create/update an endpoint from the studio" (EP-CP-STUDIO): two checks.
+pub const STUDIO_DEPLOY: &str = "reach/studio-deploy/onlineEndpoints/write";
 
 /// The operation names of the interface.
-pub const OPERATIONS: [&str; 15] = [
+pub const OPERATIONS: [&str; 16] = [
     "read",
     "write",
     "delete",
@@ -48,6 +50,7 @@ pub const OPERATIONS: [&str; 15] = [
     "read-connection-secrets",
     "assign-identity",
     "submit-job",
+    "studio-deploy",
 ];
 
 /// Why an operation could not be turned into an action for a resource.
@@ -88,6 +91,7 @@ pub fn resolve(m: &Model, s: ScopeId, op: &str) -> Result<String, ActionError> {
         }
         ("assign-identity", ResKind::Identity) => UAI_ASSIGN.into(),
         ("submit-job", ResKind::Workspace | ResKind::Compute) => JOB_WRITE.into(),
+        ("studio-deploy", ResKind::OnlineEndpoint) => STUDIO_DEPLOY.into(),
         (o, _) if OPERATIONS.contains(&o) => {
             return Err(ActionError(format!(
                 "operation '{o}' does not apply to a {}",

@@ -11,7 +11,7 @@ use crate::source::Source;
 pub const RULES: &[Rule] = &[
     Rule { id: "EP-CP-WRITE", summary: "Create/update endpoints and deployments needs onlineEndpoints/write at workspace scope", detail: "Creating or updating an online endpoint or deployment needs Microsoft.MachineLearningServices/workspaces/onlineEndpoints/write at workspace scope (Owner, Contributor, or any role granting it).", seed: SEED_ENDPOINTS, lint: false, apply: apply_cp },
     Rule { id: "EP-CP-DELETE", summary: "Deleting endpoints needs onlineEndpoints/delete at workspace scope", detail: "Deleting an online endpoint or deployment needs Microsoft.MachineLearningServices/workspaces/onlineEndpoints/delete at workspace scope.", seed: SEED_ENDPOINTS, lint: false, apply: none },
-    Rule { id: "EP-CP-STUDIO", summary: "From the studio, create/update/delete also needs Microsoft.Resources/deployments/write on the resource group", detail: "Creating, updating or deleting endpoints from the studio also needs Microsoft.Resources/deployments/write on the resource group, because the studio deploys through ARM templates.", seed: SEED_ENDPOINTS, lint: false, apply: none },
+    Rule { id: "EP-CP-STUDIO", summary: "From the studio, create/update/delete also needs Microsoft.Resources/deployments/write on the resource group", detail: "Creating, updating or deleting endpoints from the studio also needs Microsoft.Resources/deployments/write on the resource group, because the studio deploys through ARM templates. reach models it as the operation studio-deploy: onlineEndpoints/write at the workspace AND deployments/write on the resource group.", seed: SEED_ENDPOINTS, lint: false, apply: apply_studio },
     Rule { id: "EP-CP-READ", summary: "Reading endpoints needs onlineEndpoints/read at workspace scope", detail: "Reading an online endpoint needs Microsoft.MachineLearningServices/workspaces/onlineEndpoints/read at workspace scope.", seed: SEED_ENDPOINTS, lint: false, apply: none },
     Rule { id: "EP-CP-TOKEN", summary: "Getting an aml_token needs onlineEndpoints/token/action at endpoint scope", detail: "Obtaining an Azure Machine Learning token (aml_token) needs Microsoft.MachineLearningServices/workspaces/onlineEndpoints/token/action at endpoint scope.", seed: SEED_ENDPOINTS, lint: false, apply: none },
     Rule { id: "EP-CP-KEYS", summary: "Listing keys needs onlineEndpoints/listKeys/action at endpoint scope", detail: "Listing an endpoint's keys needs Microsoft.MachineLearningServices/workspaces/onlineEndpoints/listKeys/action at endpoint scope.", seed: SEED_ENDPOINTS, lint: false, apply: none },
@@ -90,12 +90,20 @@ fn score(m: &Model, g: &mut AccessGraph, s: ScopeId, e: &crate::model::EndpointA
     let ep = m.scope(s).name.clone();
     let src = e.auth_source.clone();
     match e.auth_mode.as_str() {
-        "aad_token" if !e.kubernetes => g.note(s, Note {
-            pattern: EP_SCORE.into(),
-            rule: "EP-SCORE-AAD",
-            text: format!("{ep} uses aad_token: an Entra token (EP-CP-AADTOKEN, no role needed) is checked for score/action at the endpoint"),
-            source: src,
-        }),
+        "aad_token" if !e.kubernetes => {
+            g.note(s, Note {
+                pattern: EP_SCORE.into(),
+                rule: "EP-SCORE-AAD",
+                text: format!("{ep} uses aad_token: the caller's Entra token is checked for score/action at the endpoint"),
+                source: src,
+            });
+            g.note(s, Note {
+                pattern: EP_SCORE.into(),
+                rule: "EP-CP-AADTOKEN",
+                text: "the Entra token itself comes from Entra ID: no Azure role is needed to get it".into(),
+                source: Source::Rule,
+            });
+        }
         "key" | "aml_token" => {
             let (rule, text) = if e.auth_mode == "key" {
                 ("EP-SCORE-KEY", format!("{ep} uses key auth: no role is checked at scoring; whoever has a key can score"))
@@ -136,5 +144,23 @@ fn apply_modes(m: &Model, g: &mut AccessGraph) {
                 e.auth_source.clone(),
             ));
         }
+    }
+}
+
+/// EP-CP-STUDIO: `studio-deploy` on an endpoint = onlineEndpoints/write on its workspace and
+/// Microsoft.Resources/deployments/write on the resource group.
+fn apply_studio(m: &Model, g: &mut AccessGraph) {
+    for s in m.scopes_of_kind(ResKind::OnlineEndpoint) {
+        let sc = m.scope(s);
+        let (Some(ws), Some(rg)) = (sc.workspace, sc.ancestors.iter().copied().find(|a| m.scope(*a).kind == ResKind::ResourceGroup)) else { continue };
+        g.block(s, Block { pattern: STUDIO_DEPLOY.into(), data_only: false, role: None, rule: "EP-CP-STUDIO", text: format!("deploying {} from the studio needs onlineEndpoints/write on {} and deployments/write on {}", sc.name, m.scope(ws).name, m.scope(rg).name) });
+        g.derive(s, Derivation {
+            pattern: STUDIO_DEPLOY.into(),
+            data_only: false,
+            requires: vec![(ws, EP_WRITE.into()), (rg, DEPLOY_WRITE.into())],
+            rule: "EP-CP-STUDIO",
+            text: format!("the studio deploys {} through an ARM deployment in {}", sc.name, m.scope(rg).name),
+            source: Source::Rule,
+        });
     }
 }
