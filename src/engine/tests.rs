@@ -144,9 +144,7 @@ fn nested_groups_three_deep_reach_an_aad_endpoint_from_the_subscription() {
             "RBAC-GROUP",
             "RBAC-GROUP",
             "RBAC-GROUP",
-            "RBAC-SCOPE",
-            "EP-SCORE-AAD"
-        ]
+            "RBAC-SCOPE", "EP-SCORE-AAD", "EP-CP-AADTOKEN"]
     );
     assert!(
         alice.steps[3].text.contains("inherited by ep-aad"),
