@@ -26,19 +26,27 @@ fn core_layers_do_not_import_ui_or_cli_crates() {
             for (i, line) in text.lines().enumerate() {
                 let code = line.split("//").next().unwrap_or("");
                 for krate in ["ratatui", "crossterm", "clap"] {
-                    if code.contains(&format!("{krate}::")) || code.contains(&format!("use {krate}")) {
+                    if code.contains(&format!("{krate}::"))
+                        || code.contains(&format!("use {krate}"))
+                    {
                         offenders.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
                     }
                 }
             }
         }
     }
-    assert!(offenders.is_empty(), "UI/CLI crates used in core layers:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "UI/CLI crates used in core layers:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
 fn the_check_itself_detects_an_import() {
     // guard against a scan that cannot fail: the same scan over src/cli finds clap
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/mod.rs")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/mod.rs"))
+            .unwrap();
     assert!(text.contains("use clap"), "src/cli/mod.rs should use clap");
 }

@@ -94,7 +94,11 @@ fn read_dir_files(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) 
         if p.is_dir() {
             read_dir_files(base, &p, out);
         } else {
-            let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, std::fs::read(&p).unwrap());
         }
     }
@@ -124,9 +128,15 @@ fn run(case: &Case) -> Result<(), String> {
     let mut paths: PathMap = BTreeMap::new();
     let mut texts: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
-    let collect = |ps: &[reach::engine::AccessPath], key: &str, paths: &mut PathMap, texts: &mut Vec<String>| {
+    let collect = |ps: &[reach::engine::AccessPath],
+                   key: &str,
+                   paths: &mut PathMap,
+                   texts: &mut Vec<String>| {
         for p in ps {
-            paths.entry(key.to_string()).or_default().push(p.rules.iter().map(|r| r.to_string()).collect());
+            paths
+                .entry(key.to_string())
+                .or_default()
+                .push(p.rules.iter().map(|r| r.to_string()).collect());
             texts.extend(p.steps.iter().map(|s| s.text.clone()));
         }
     };
@@ -141,10 +151,15 @@ fn run(case: &Case) -> Result<(), String> {
     } else if let Some((p, r)) = &q.explain {
         let pid = m.resolve_principal(p).map_err(|e| e.to_string())?;
         let s = m.resolve_resource(r).map_err(|e| e.to_string())?;
-        let ex = e.explain(pid, s, q.action.as_deref().unwrap_or("read")).map_err(|a| a.0)?;
+        let ex = e
+            .explain(pid, s, q.action.as_deref().unwrap_or("read"))
+            .map_err(|a| a.0)?;
         if let Some(a) = x.allowed {
             if a != ex.allowed {
-                return Err(format!("allowed: expected {a}, got {} (why_not {:?}; paths {:?})", ex.allowed, ex.why_not, ex.paths));
+                return Err(format!(
+                    "allowed: expected {a}, got {} (why_not {:?}; paths {:?})",
+                    ex.allowed, ex.why_not, ex.paths
+                ));
             }
         }
         collect(&ex.paths, "", &mut paths, &mut texts);
@@ -178,10 +193,19 @@ fn run(case: &Case) -> Result<(), String> {
     if q.lint || !x.findings.is_empty() || !x.no_findings.is_empty() {
         let fs = e.lint();
         for want in &x.findings {
-            let (rule, sev) = want.split_once(':').map_or((want.as_str(), None), |(r, s)| (r, Some(s)));
-            let ok = fs.iter().any(|f| f.rule == rule && sev.is_none_or(|s| f.severity.to_string() == s));
+            let (rule, sev) = want
+                .split_once(':')
+                .map_or((want.as_str(), None), |(r, s)| (r, Some(s)));
+            let ok = fs
+                .iter()
+                .any(|f| f.rule == rule && sev.is_none_or(|s| f.severity.to_string() == s));
             if !ok {
-                return Err(format!("no {want} finding; findings: {:#?}", fs.iter().map(|f| format!("{} {} {}", f.severity, f.rule, f.message)).collect::<Vec<_>>()));
+                return Err(format!(
+                    "no {want} finding; findings: {:#?}",
+                    fs.iter()
+                        .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
+                        .collect::<Vec<_>>()
+                ));
             }
         }
         for r in &x.no_findings {
@@ -208,13 +232,18 @@ fn run(case: &Case) -> Result<(), String> {
     }
     for i in &x.excludes {
         if names.contains(i) {
-            return Err(format!("{i} should not be listed; paths {:?}", paths.get(i)));
+            return Err(format!(
+                "{i} should not be listed; paths {:?}",
+                paths.get(i)
+            ));
         }
     }
     for (who, rules) in &x.path_rules {
         let got = paths.get(who).cloned().unwrap_or_default();
         if !got.iter().any(|p| p == rules) {
-            return Err(format!("{who}: no path with rules {rules:?}; paths: {got:?}"));
+            return Err(format!(
+                "{who}: no path with rules {rules:?}; paths: {got:?}"
+            ));
         }
     }
     let all: Vec<&String> = paths.values().flatten().flatten().collect();
@@ -238,12 +267,17 @@ fn run(case: &Case) -> Result<(), String> {
 
 fn cases() -> Vec<(PathBuf, Case)> {
     let mut v = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(root().join("cases")).unwrap().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(root().join("cases"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.extension().is_some_and(|x| x == "yaml") {
             let text = std::fs::read_to_string(&p).unwrap();
-            let c: Case = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let c: Case =
+                serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             v.push((p, c));
         }
     }
@@ -257,11 +291,21 @@ fn engine_cases() {
     let mut failures = Vec::new();
     for (p, c) in &all {
         if let Err(e) = run(c) {
-            failures.push(format!("{} ({}): {e}", p.file_name().unwrap().to_string_lossy(), c.name));
+            failures.push(format!(
+                "{} ({}): {e}",
+                p.file_name().unwrap().to_string_lossy(),
+                c.name
+            ));
         }
     }
     println!("{} engine cases run", all.len());
-    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), all.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// Every rule of the catalog is checked by at least one case (the foundation and Azure ML rules
@@ -269,7 +313,11 @@ fn engine_cases() {
 #[test]
 fn every_rule_has_a_case() {
     let covered: Vec<String> = cases().into_iter().flat_map(|(_, c)| c.rules).collect();
-    let missing: Vec<&str> = reach::engine::rules::catalog().iter().map(|r| r.id).filter(|id| !covered.iter().any(|c| c == id)).collect();
+    let missing: Vec<&str> = reach::engine::rules::catalog()
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !covered.iter().any(|c| c == id))
+        .collect();
     assert!(missing.is_empty(), "rules with no engine case: {missing:?}");
 }
 
@@ -278,13 +326,19 @@ fn seeds_cited_exist() {
     for (p, c) in cases() {
         let Some(seed) = &c.seed else { continue };
         let (file, line) = seed.rsplit_once(':').unwrap_or((seed, "0"));
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds").join(file);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/seeds")
+            .join(file);
         if !path.exists() {
             println!("note: ../shared/seeds not present; seed citations not checked");
             return;
         }
         let n: usize = line.parse().unwrap_or(0);
         let lines = std::fs::read_to_string(&path).unwrap().lines().count();
-        assert!(n >= 1 && n <= lines, "{}: seed line {seed} out of range", p.display());
+        assert!(
+            n >= 1 && n <= lines,
+            "{}: seed line {seed} out of range",
+            p.display()
+        );
     }
 }

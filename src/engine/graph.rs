@@ -40,7 +40,8 @@ pub struct Derivation {
     pub source: Source,
 }
 
-/// Whoever holds every `requires` goal can act as `identity` (and reaches what it reaches).
+/// Whoever holds every `requires` goal can act as `identity` (and reaches what it reaches, or
+/// only the goals in `only`).
 #[derive(Clone, Debug)]
 pub struct ActsAs {
     pub identity: PrincipalId,
@@ -48,6 +49,51 @@ pub struct ActsAs {
     pub rule: &'static str,
     pub text: String,
     pub source: Source,
+    /// Limit to goals at these scopes whose action matches the pattern (data actions only when
+    /// the pattern names a data action).
+    pub only: Option<(Vec<ScopeId>, String)>,
+    /// An extra step inserted after the acts-as step when the goal is a storage data action
+    /// (DS-COMPUTE-MI on a compute's identity).
+    pub data_note: Option<(&'static str, String)>,
+}
+
+impl ActsAs {
+    pub fn new(
+        identity: PrincipalId,
+        requires: Vec<(ScopeId, String)>,
+        rule: &'static str,
+        text: String,
+        source: Source,
+    ) -> ActsAs {
+        ActsAs {
+            identity,
+            requires,
+            rule,
+            text,
+            source,
+            only: None,
+            data_note: None,
+        }
+    }
+    /// Does this edge apply to the goal (s, action)?
+    pub fn applies(&self, s: ScopeId, action: &str) -> bool {
+        match &self.only {
+            None => true,
+            Some((scopes, pattern)) => scopes.contains(&s) && action_matches(pattern, action),
+        }
+    }
+}
+
+/// Something why_not should say when `principal` (or anyone, when None) lacks an access at or
+/// below `scope` (or anywhere, when None): the rule that explains the missing link.
+#[derive(Clone, Debug)]
+pub struct Hint {
+    pub principal: Option<PrincipalId>,
+    pub scope: Option<ScopeId>,
+    /// Only for matching actions (None = any).
+    pub pattern: Option<String>,
+    pub rule: &'static str,
+    pub text: String,
 }
 
 /// A step appended to direct grants of matching actions at a scope (EP-SCORE-AAD…).
@@ -77,6 +123,7 @@ pub struct AccessGraph {
     pub acts_as: HashMap<PrincipalId, Vec<ActsAs>>,
     pub notes: HashMap<ScopeId, Vec<Note>>,
     pub blocks: HashMap<ScopeId, Vec<Block>>,
+    pub hints: Vec<Hint>,
     pub findings: Vec<Finding>,
 }
 
@@ -98,6 +145,9 @@ impl AccessGraph {
     }
     pub fn finding(&mut self, f: Finding) {
         self.findings.push(f);
+    }
+    pub fn hint(&mut self, h: Hint) {
+        self.hints.push(h);
     }
 
     pub fn derivations_for<'a>(

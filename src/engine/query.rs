@@ -106,7 +106,7 @@ impl<'a> Search<'a> {
         let mut out = Holders::new();
         self.direct(s, action, &mut out);
         self.derived(s, action, &mut out);
-        self.acting(&mut out);
+        self.acting(s, action, &mut out);
         self.visiting.remove(&key);
         let rc = Rc::new(out);
         self.memo.insert(key, rc.clone());
@@ -364,7 +364,11 @@ impl<'a> Search<'a> {
     }
 
     /// Acts-as: whoever can act as an identity that holds the goal holds it too.
-    fn acting(&mut self, out: &mut Holders) {
+    fn acting(&mut self, s: ScopeId, action: &str, out: &mut Holders) {
+        let data_goal = action
+            .to_ascii_lowercase()
+            .starts_with("microsoft.storage/")
+            && crate::model::role::is_data_action(action);
         let mut done: HashSet<PrincipalId> = HashSet::new();
         loop {
             let todo: Vec<PrincipalId> = out
@@ -379,7 +383,7 @@ impl<'a> Search<'a> {
                 done.insert(ident);
                 let edges = self.g.acts_as.get(&ident).cloned().unwrap_or_default();
                 let ident_paths = out.get(&ident).map(|s| s.paths.clone()).unwrap_or_default();
-                for e in edges {
+                for e in edges.into_iter().filter(|e| e.applies(s, action)) {
                     let reqs: Vec<Rc<Holders>> = e
                         .requires
                         .iter()
@@ -399,6 +403,14 @@ impl<'a> Search<'a> {
                                 }
                                 let mut steps = c.steps.clone();
                                 steps.push(step.clone());
+                                if let (true, Some((rule, text))) = (data_goal, &e.data_note) {
+                                    steps.push(Step {
+                                        rule,
+                                        text: text.clone(),
+                                        source: e.source.clone(),
+                                        assumed: false,
+                                    });
+                                }
                                 steps.extend(ip.steps.iter().cloned());
                                 let mut nodes = c.nodes.clone();
                                 nodes.extend(ip.nodes.iter().copied());

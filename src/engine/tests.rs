@@ -144,7 +144,10 @@ fn nested_groups_three_deep_reach_an_aad_endpoint_from_the_subscription() {
             "RBAC-GROUP",
             "RBAC-GROUP",
             "RBAC-GROUP",
-            "RBAC-SCOPE", "EP-SCORE-AAD", "EP-CP-AADTOKEN"]
+            "RBAC-SCOPE",
+            "EP-SCORE-AAD",
+            "EP-CP-AADTOKEN"
+        ]
     );
     assert!(
         alice.steps[3].text.contains("inherited by ep-aad"),

@@ -18,6 +18,23 @@ pub(super) fn why_not(
 ) -> Vec<Missing> {
     let mut out = Vec::new();
     explain_goal(e, search, p, s, action, 0, &mut out);
+    let m = e.model();
+    for h in &e.graph().hints {
+        let who = h
+            .principal
+            .is_none_or(|x| x == p || m.groups_of(p).contains(&x));
+        let at = h.scope.is_none_or(|hs| m.is_within(s, hs));
+        let act = h
+            .pattern
+            .as_deref()
+            .is_none_or(|pat| crate::model::role::action_matches(pat, action));
+        if who && at && act {
+            out.push(Missing {
+                rule: h.rule,
+                text: h.text.clone(),
+            });
+        }
+    }
     out.dedup();
     out
 }

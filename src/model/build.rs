@@ -26,6 +26,7 @@ pub(super) struct Builder {
 pub fn build(raw: RawProject) -> Model {
     let mut b = Builder::new(&raw);
     b.m.label = raw.root.display().to_string();
+    b.m.tenant = raw.manifests.iter().find_map(|m| m.tenant.clone());
     b.m.files = raw.files.clone();
     b.m.findings = raw.findings.clone();
     if let Some(root) = ArmId::parse("/") {

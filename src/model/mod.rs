@@ -50,6 +50,8 @@ pub struct Scope {
 pub struct Model {
     /// A label for the project (its folder, or `demo`).
     pub label: String,
+    /// The tenant named in reach.yaml, if any.
+    pub tenant: Option<String>,
     pub files: Vec<FileInfo>,
     pub scopes: Vec<Scope>,
     pub principals: Vec<Principal>,

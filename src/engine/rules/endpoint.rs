@@ -108,21 +108,61 @@ fn score(m: &Model, g: &mut AccessGraph, s: ScopeId, e: &crate::model::EndpointA
             let (rule, text) = if e.auth_mode == "key" {
                 ("EP-SCORE-KEY", format!("{ep} uses key auth: no role is checked at scoring; whoever has a key can score"))
             } else {
-                ("EP-SCORE-AMLTOKEN", format!("{ep} uses aml_token auth: whoever can get a token can score"))
+                (
+                    "EP-SCORE-AMLTOKEN",
+                    format!("{ep} uses aml_token auth: whoever can get a token can score"),
+                )
             };
-            g.block(s, Block { pattern: EP_SCORE.into(), data_only: false, role: None, rule, text: format!("{ep} uses {} auth: score/action is not checked; a {} is needed", e.auth_mode, if e.auth_mode == "key" { "key" } else { "token" }) });
-            let sources: &[&str] = if e.auth_mode == "key" { &[EP_KEYS, EP_REGEN] } else { &[EP_TOKEN] };
+            g.block(
+                s,
+                Block {
+                    pattern: EP_SCORE.into(),
+                    data_only: false,
+                    role: None,
+                    rule,
+                    text: format!(
+                        "{ep} uses {} auth: score/action is not checked; a {} is needed",
+                        e.auth_mode,
+                        if e.auth_mode == "key" { "key" } else { "token" }
+                    ),
+                },
+            );
+            let sources: &[&str] = if e.auth_mode == "key" {
+                &[EP_KEYS, EP_REGEN]
+            } else {
+                &[EP_TOKEN]
+            };
             for req in sources {
-                g.derive(s, Derivation { pattern: EP_SCORE.into(), data_only: false, requires: vec![(s, (*req).into())], rule, text: text.clone(), source: src.clone() });
+                g.derive(
+                    s,
+                    Derivation {
+                        pattern: EP_SCORE.into(),
+                        data_only: false,
+                        requires: vec![(s, (*req).into())],
+                        rule,
+                        text: text.clone(),
+                        source: src.clone(),
+                    },
+                );
             }
         }
-        other => g.block(s, Block {
-            pattern: EP_SCORE.into(),
-            data_only: false,
-            role: None,
-            rule: "EP-AUTH-MODES",
-            text: format!("{ep} has auth_mode {other}, which {} does not accept: nobody can score it", if e.kubernetes { "a Kubernetes endpoint" } else { "Azure ML" }),
-        }),
+        other => g.block(
+            s,
+            Block {
+                pattern: EP_SCORE.into(),
+                data_only: false,
+                role: None,
+                rule: "EP-AUTH-MODES",
+                text: format!(
+                    "{ep} has auth_mode {other}, which {} does not accept: nobody can score it",
+                    if e.kubernetes {
+                        "a Kubernetes endpoint"
+                    } else {
+                        "Azure ML"
+                    }
+                ),
+            },
+        ),
     }
 }
 
@@ -152,15 +192,30 @@ fn apply_modes(m: &Model, g: &mut AccessGraph) {
 fn apply_studio(m: &Model, g: &mut AccessGraph) {
     for s in m.scopes_of_kind(ResKind::OnlineEndpoint) {
         let sc = m.scope(s);
-        let (Some(ws), Some(rg)) = (sc.workspace, sc.ancestors.iter().copied().find(|a| m.scope(*a).kind == ResKind::ResourceGroup)) else { continue };
+        let (Some(ws), Some(rg)) = (
+            sc.workspace,
+            sc.ancestors
+                .iter()
+                .copied()
+                .find(|a| m.scope(*a).kind == ResKind::ResourceGroup),
+        ) else {
+            continue;
+        };
         g.block(s, Block { pattern: STUDIO_DEPLOY.into(), data_only: false, role: None, rule: "EP-CP-STUDIO", text: format!("deploying {} from the studio needs onlineEndpoints/write on {} and deployments/write on {}", sc.name, m.scope(ws).name, m.scope(rg).name) });
-        g.derive(s, Derivation {
-            pattern: STUDIO_DEPLOY.into(),
-            data_only: false,
-            requires: vec![(ws, EP_WRITE.into()), (rg, DEPLOY_WRITE.into())],
-            rule: "EP-CP-STUDIO",
-            text: format!("the studio deploys {} through an ARM deployment in {}", sc.name, m.scope(rg).name),
-            source: Source::Rule,
-        });
+        g.derive(
+            s,
+            Derivation {
+                pattern: STUDIO_DEPLOY.into(),
+                data_only: false,
+                requires: vec![(ws, EP_WRITE.into()), (rg, DEPLOY_WRITE.into())],
+                rule: "EP-CP-STUDIO",
+                text: format!(
+                    "the studio deploys {} through an ARM deployment in {}",
+                    sc.name,
+                    m.scope(rg).name
+                ),
+                source: Source::Rule,
+            },
+        );
     }
 }

@@ -1,14 +1,24 @@
 //! The rule catalog: every rule of `access-rules.md` as one value (ID, summary, seed reference,
 //! whether it lints, and how it adds edges or findings). One file per ID prefix.
 
+mod compute;
+mod datastore;
 mod endpoint;
+mod endpoint_identity;
+mod job;
 mod keyvault;
+mod network;
 mod rbac;
+mod registry;
 mod storage;
+mod workspace;
 
 use super::graph::AccessGraph;
-use crate::model::Model;
+use super::query::Search;
+use crate::model::{Attrs, Model, PrincipalId, ResKind, ScopeId};
+use crate::source::Source;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// One access rule.
 #[derive(Clone, Copy, Serialize)]
@@ -44,15 +54,61 @@ pub(crate) fn none(_: &Model, _: &mut AccessGraph) {}
 /// Every rule, in catalog order.
 pub fn catalog() -> Vec<&'static Rule> {
     let mut all: Vec<&'static Rule> = Vec::new();
+    // order matters: later rules check access that earlier ones granted
     for family in [
         rbac::RULES,
         storage::RULES,
         keyvault::RULES,
+        workspace::RULES,
+        registry::RULES,
+        compute::RULES,
+        datastore::RULES,
         endpoint::RULES,
+        endpoint_identity::RULES,
+        job::RULES,
+        network::RULES,
     ] {
         all.extend(family.iter());
     }
     all
+}
+
+/// Does `p` hold `action` at `s` in the graph built so far (groups, inheritance, denies and
+/// earlier rules' edges included)?
+pub(crate) fn holds(m: &Model, g: &AccessGraph, p: PrincipalId, s: ScopeId, action: &str) -> bool {
+    let none = HashSet::new();
+    let mut search = Search::new(m, g, &[], &none, 2).for_principal(p);
+    search.holders(s, action).contains_key(&p)
+}
+
+/// The workspace's container registry, when linked.
+pub(crate) fn ws_registry(m: &Model, ws: ScopeId) -> Option<ScopeId> {
+    m.workspace_attrs(ws)
+        .and_then(|w| w.registry.as_ref().map(|(r, _)| *r))
+}
+
+/// The storage account of the workspace's default datastore (else its linked storage account).
+pub(crate) fn default_storage(m: &Model, ws: ScopeId) -> Option<ScopeId> {
+    let from_ds = m
+        .scope(ws)
+        .children
+        .iter()
+        .find_map(|c| match &m.scope(*c).attrs {
+            Attrs::Datastore(d) if d.is_default => d.storage,
+            _ => None,
+        });
+    from_ds.or_else(|| {
+        m.workspace_attrs(ws)
+            .and_then(|w| w.storage.as_ref().map(|(s, _)| *s))
+    })
+}
+
+/// A registry in the model whose login server or name matches an image reference's host.
+pub(crate) fn registry_of_image(m: &Model, image: &str) -> Option<ScopeId> {
+    let host = image.trim().split('/').next()?.to_ascii_lowercase();
+    let name = host.strip_suffix(".azurecr.io")?;
+    m.scopes_of_kind(ResKind::Registry)
+        .find(|r| m.scope(*r).name.eq_ignore_ascii_case(name))
 }
 
 /// Look up a rule by ID (case-insensitive).

@@ -81,18 +81,18 @@ fn apply_assign(m: &Model, g: &mut AccessGraph) {
                     "computes",
                 ),
             ] {
-                g.acts_as(ActsAs {
-                    identity: p,
-                    requires: vec![(res, UAI_ASSIGN.to_string()), (ws, child.to_string())],
-                    rule: "RBAC-ASSIGN",
-                    text: format!(
+                g.acts_as(ActsAs::new(
+                    p,
+                    vec![(res, UAI_ASSIGN.to_string()), (ws, child.to_string())],
+                    "RBAC-ASSIGN",
+                    format!(
                         "can assign {} and create {what} in {}, so can make one act as {}",
                         pr.name,
                         m.scope(ws).name,
                         pr.name
                     ),
-                    source: Source::Rule,
-                });
+                    Source::Rule,
+                ));
             }
         }
     }
