@@ -16,7 +16,6 @@ mod workspace;
 use super::graph::AccessGraph;
 use super::query::Search;
 use crate::model::{Attrs, Model, PrincipalId, ResKind, ScopeId};
-use crate::source::Source;
 use serde::Serialize;
 use std::collections::HashSet;
 
