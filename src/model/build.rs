@@ -346,6 +346,7 @@ impl Builder {
                         misplaced_identity_line: j.misplaced_identity_line,
                         steps: j.steps.clone(),
                         datastores: j.datastores.iter().map(|d| d.value.clone()).collect(),
+                        images: j.images.iter().map(|d| d.value.clone()).collect(),
                         source: doc.source.clone(),
                     });
                     continue;

@@ -68,6 +68,20 @@ fn private_registry(m: &Model, ws: ScopeId, image: &str) -> Option<ScopeId> {
     (ws_registry(m, ws) != Some(r)).then_some(r)
 }
 
+/// The image behind a job's `environment:`: an inline image, or the image of the environment an
+/// `azureml:NAME:VERSION` / `azureml:NAME@latest` reference names.
+fn image_of(m: &Model, ws: ScopeId, reference: &str) -> Option<String> {
+    let r = reference.trim();
+    let Some(rest) = r.strip_prefix("azureml:") else {
+        return Some(r.to_string());
+    };
+    let name = rest.split([':', '@']).next()?;
+    m.environments
+        .iter()
+        .find(|e| e.workspace == ws && e.name.eq_ignore_ascii_case(name))
+        .and_then(|e| e.image.clone())
+}
+
 fn compute_identity(m: &Model, ws: ScopeId, compute: &str) -> Option<(ScopeId, PrincipalId)> {
     let name = compute.trim().trim_start_matches("azureml:");
     let c = m.scope(ws).children.iter().copied().find(|c| {
@@ -91,15 +105,12 @@ fn apply_private_pull(m: &Model, g: &mut AccessGraph) {
         let Some((c, ident)) = compute_identity(m, job.workspace, compute) else {
             continue;
         };
-        for env in m
-            .environments
+        for img in job
+            .images
             .iter()
-            .filter(|e| e.workspace == job.workspace)
+            .filter_map(|i| image_of(m, job.workspace, i))
         {
-            let Some(img) = env.image.as_deref() else {
-                continue;
-            };
-            let Some(r) = private_registry(m, job.workspace, img) else {
+            let Some(r) = private_registry(m, job.workspace, &img) else {
                 continue;
             };
             if !holds(m, g, ident, r, ACR_PULL) {
