@@ -16,18 +16,35 @@ pub fn open(path: Option<&Path>, demo: bool, quiet: bool) -> Result<Engine, Fail
 }
 
 /// Resolve `PRINCIPAL ROLE SCOPE` triples of a what-if option.
-fn triples(m: &model::Model, flat: &[String], what: &str) -> Result<Vec<(model::PrincipalId, model::RoleId, model::ScopeId)>, Failure> {
+fn triples(
+    m: &model::Model,
+    flat: &[String],
+    what: &str,
+) -> Result<Vec<(model::PrincipalId, model::RoleId, model::ScopeId)>, Failure> {
     flat.chunks(3)
         .map(|c| {
-            let [p, r, s] = c else { return Err(Failure::usage(format!("reach: {what} takes PRINCIPAL ROLE SCOPE"))) };
+            let [p, r, s] = c else {
+                return Err(Failure::usage(format!(
+                    "reach: {what} takes PRINCIPAL ROLE SCOPE"
+                )));
+            };
             let bad = |e: model::lookup::LookupError| Failure::usage(format!("reach: {what}: {e}"));
-            Ok((m.resolve_principal(p).map_err(bad)?, m.resolve_role(r).map_err(bad)?, m.resolve_resource(s).map_err(bad)?))
+            Ok((
+                m.resolve_principal(p).map_err(bad)?,
+                m.resolve_role(r).map_err(bad)?,
+                m.resolve_resource(s).map_err(bad)?,
+            ))
         })
         .collect()
 }
 
 /// Load, apply what-if assumptions, run the rules.
-pub fn open_with(path: Option<&Path>, demo: bool, quiet: bool, whatif: &WhatIf) -> Result<Engine, Failure> {
+pub fn open_with(
+    path: Option<&Path>,
+    demo: bool,
+    quiet: bool,
+    whatif: &WhatIf,
+) -> Result<Engine, Failure> {
     let raw = if demo {
         crate::demo::load()
     } else {
@@ -74,7 +91,14 @@ pub fn open_with(path: Option<&Path>, demo: bool, quiet: bool, whatif: &WhatIf) 
     let mut m = model::build(raw);
     let extra = triples(&m, &whatif.assume, "--assume-assignment")?
         .into_iter()
-        .map(|(principal, role, scope)| model::Assignment { principal, role, scope, condition: None, source: crate::source::Source::Assumed, assumed: true })
+        .map(|(principal, role, scope)| model::Assignment {
+            principal,
+            role,
+            scope,
+            condition: None,
+            source: crate::source::Source::Assumed,
+            assumed: true,
+        })
         .collect::<Vec<_>>();
     let mut revoked = Vec::new();
     for (p, r, s) in triples(&m, &whatif.revoked, "--assume-revoked")? {
@@ -166,7 +190,11 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             });
             Ok(exit::OK)
         }
-        Command::Lint { project: p, whatif, format } => {
+        Command::Lint {
+            project: p,
+            whatif,
+            format,
+        } => {
             let e = open_with(p.path.as_deref(), cli.demo, true, whatif)?;
             let fs = e.lint();
             emit(&match format {

@@ -24,11 +24,24 @@ pub fn breadth(r: &RoleDef) -> u64 {
             }
         }
     };
-    r.permissions.iter().map(|p| p.actions.iter().chain(&p.data_actions).map(weight).sum::<u64>()).sum::<u64>()
+    r.permissions
+        .iter()
+        .map(|p| {
+            p.actions
+                .iter()
+                .chain(&p.data_actions)
+                .map(weight)
+                .sum::<u64>()
+        })
+        .sum::<u64>()
 }
 
 fn assignable(r: &RoleDef, scope_norm: &str) -> bool {
-    r.builtin || r.assignable_scopes.is_empty() || r.assignable_scopes.iter().any(|a| a == "/" || scope_norm == a || scope_norm.starts_with(&format!("{a}/")))
+    r.builtin
+        || r.assignable_scopes.is_empty()
+        || r.assignable_scopes
+            .iter()
+            .any(|a| a == "/" || scope_norm == a || scope_norm.starts_with(&format!("{a}/")))
 }
 
 /// What else a role grants, in a few words.
@@ -38,9 +51,19 @@ pub fn grants_also(r: &RoleDef, action: &str) -> String {
         .iter()
         .flat_map(|p| p.actions.iter().chain(&p.data_actions))
         .filter(|a| !a.eq_ignore_ascii_case(action))
-        .map(|a| if a == "*" { "everything (*)".to_string() } else { short_action(a) })
+        .map(|a| {
+            if a == "*" {
+                "everything (*)".to_string()
+            } else {
+                short_action(a)
+            }
+        })
         .collect();
-    let nots: usize = r.permissions.iter().map(|p| p.not_actions.len() + p.not_data_actions.len()).sum();
+    let nots: usize = r
+        .permissions
+        .iter()
+        .map(|p| p.not_actions.len() + p.not_data_actions.len())
+        .sum();
     if others.is_empty() {
         return "nothing else".into();
     }
@@ -79,12 +102,21 @@ impl Engine {
         }
         let mut cands: Vec<(usize, u64, String, RoleId, ScopeId)> = Vec::new();
         for (gs, ga) in &goals {
-            let scopes: Vec<ScopeId> = m.scope(*gs).ancestors.iter().copied().filter(|a| !matches!(m.scope(*a).kind, ResKind::Root | ResKind::ManagementGroup)).collect();
+            let scopes: Vec<ScopeId> = m
+                .scope(*gs)
+                .ancestors
+                .iter()
+                .copied()
+                .filter(|a| !matches!(m.scope(*a).kind, ResKind::Root | ResKind::ManagementGroup))
+                .collect();
             for (depth, sc) in scopes.iter().enumerate() {
                 let norm = m.scope(*sc).id.norm().to_string();
                 for (i, r) in m.roles.iter().enumerate() {
                     let rid = RoleId(i as u32);
-                    if r.grants(ga) && assignable(r, &norm) && g.block_for(*gs, ga, Some(rid)).is_none() {
+                    if r.grants(ga)
+                        && assignable(r, &norm)
+                        && g.block_for(*gs, ga, Some(rid)).is_none()
+                    {
                         cands.push((depth, breadth(r), r.name.clone(), rid, *sc));
                     }
                 }
@@ -97,10 +129,21 @@ impl Engine {
             if out.len() >= MAX_FIXES {
                 break;
             }
-            if per_scope.get(&sc).copied().unwrap_or(0) >= 2 || out.iter().any(|f| f.role == m.role(rid).name && f.scope == m.scope(sc).id.to_string()) {
+            if per_scope.get(&sc).copied().unwrap_or(0) >= 2
+                || out
+                    .iter()
+                    .any(|f| f.role == m.role(rid).name && f.scope == m.scope(sc).id.to_string())
+            {
                 continue;
             }
-            let extra = [Assignment { principal: p, role: rid, scope: sc, condition: None, source: Source::Rule, assumed: true }];
+            let extra = [Assignment {
+                principal: p,
+                role: rid,
+                scope: sc,
+                condition: None,
+                source: Source::Rule,
+                assumed: true,
+            }];
             let mut check = Search::new(m, g, &extra, &none, 2).for_principal(p);
             if !check.holders(s, action).contains_key(&p) {
                 continue;
@@ -114,7 +157,11 @@ impl Engine {
     fn fix(&self, p: PrincipalId, rid: RoleId, sc: ScopeId, action: &str) -> Fix {
         let m = self.model();
         let pr = m.principal(p);
-        let assignee = pr.object_id.clone().or_else(|| pr.upn.clone()).unwrap_or_else(|| pr.name.clone());
+        let assignee = pr
+            .object_id
+            .clone()
+            .or_else(|| pr.upn.clone())
+            .unwrap_or_else(|| pr.name.clone());
         let role = m.role(rid);
         let scope = m.scope(sc).id.to_string();
         Fix {

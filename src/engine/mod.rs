@@ -232,7 +232,11 @@ impl Engine {
         } else {
             why_not::why_not(self, &mut search, p, s, &action)
         };
-        let fixes = if allowed { Vec::new() } else { self.fixes(p, s, &action) };
+        let fixes = if allowed {
+            Vec::new()
+        } else {
+            self.fixes(p, s, &action)
+        };
         Ok(Explanation {
             principal: self.principal_ref(p),
             resource: self.resource_ref(s),

@@ -105,15 +105,25 @@ impl Model {
 
     /// Indexes of the assignments of exactly this principal, role and scope.
     pub fn find_assignments(&self, p: PrincipalId, role: RoleId, scope: ScopeId) -> Vec<usize> {
-        self.assignments.iter().enumerate().filter(|(_, a)| a.principal == p && a.role == role && a.scope == scope).map(|(i, _)| i).collect()
+        self.assignments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.principal == p && a.role == role && a.scope == scope)
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// A role by name or definition ID; unknown names list the closest.
     pub fn resolve_role(&self, reference: &str) -> Result<RoleId, lookup::LookupError> {
-        self.role_by_name(reference).or_else(|| self.role_by_guid(reference)).ok_or_else(|| lookup::LookupError::Unknown {
-            reference: reference.to_string(),
-            candidates: lookup::closest(reference, self.roles.iter().map(|r| (r.name.clone(), r.name.clone()))),
-        })
+        self.role_by_name(reference)
+            .or_else(|| self.role_by_guid(reference))
+            .ok_or_else(|| lookup::LookupError::Unknown {
+                reference: reference.to_string(),
+                candidates: lookup::closest(
+                    reference,
+                    self.roles.iter().map(|r| (r.name.clone(), r.name.clone())),
+                ),
+            })
     }
 
     pub fn scope(&self, id: ScopeId) -> &Scope {

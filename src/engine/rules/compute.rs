@@ -124,6 +124,7 @@ fn apply_acrpull(m: &Model, g: &mut AccessGraph) {
                             pattern: Some(ACR_PULL.into()),
                             rule: "CMP-SAI-ACRPULL",
                             text: msg,
+                            fix: None,
                         });
                     }
                 }
@@ -144,6 +145,7 @@ fn apply_acrpull(m: &Model, g: &mut AccessGraph) {
                         pattern: Some(ACR_PULL.into()),
                         rule: "CMP-SAI-ACRPULL",
                         text: msg,
+                        fix: None,
                     });
                 }
             }

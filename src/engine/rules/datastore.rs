@@ -44,7 +44,7 @@ fn apply_identity_based(m: &Model, g: &mut AccessGraph) {
                 source: a.credential_source.clone(),
             });
         }
-        g.hint(Hint { principal: None, scope: Some(d), pattern: Some("Microsoft.Storage/*".into()), rule: "DS-IDENTITY-BASED", text: format!("datastore {dn} is identity-based: the caller needs a data role such as Storage Blob Data Reader on {sn}") });
+        g.hint(Hint { principal: None, scope: Some(d), pattern: Some("Microsoft.Storage/*".into()), rule: "DS-IDENTITY-BASED", text: format!("datastore {dn} is identity-based: the caller needs a data role such as Storage Blob Data Reader on {sn}"), fix: None });
     }
 }
 
@@ -84,7 +84,7 @@ fn apply_credential(m: &Model, g: &mut AccessGraph) {
             (DatastoreCredential::AccountKey | DatastoreCredential::Sas, Some(st))
                 if shared_key_off(st) =>
             {
-                g.hint(Hint { principal: None, scope: Some(st), pattern: Some("Microsoft.Storage/*".into()), rule: "DS-CREDENTIAL", text: format!("datastore {dn} caches {what}, but {} disallows shared-key access, so it reaches nothing", m.scope(st).name) });
+                g.hint(Hint { principal: None, scope: Some(st), pattern: Some("Microsoft.Storage/*".into()), rule: "DS-CREDENTIAL", text: format!("datastore {dn} caches {what}, but {} disallows shared-key access, so it reaches nothing", m.scope(st).name), fix: None });
             }
             (DatastoreCredential::AccountKey | DatastoreCredential::Sas, Some(st)) => {
                 let sn = m.scope(st).name.clone();

@@ -152,6 +152,7 @@ fn apply_secrets(m: &Model, g: &mut AccessGraph) {
                             "no automatic Connection Secrets Reader for {}: {why}",
                             m.principal(ident).name
                         ),
+                        fix: None,
                     });
                 }
             }
@@ -242,6 +243,7 @@ fn apply_uai(m: &Model, g: &mut AccessGraph) {
                     pattern: Some(action.into()),
                     rule: "EP-UAI-NO-AUTO",
                     text: msg,
+                    fix: None,
                 });
             }
         }

@@ -102,6 +102,29 @@ pub(crate) fn default_storage(m: &Model, ws: ScopeId) -> Option<ScopeId> {
     })
 }
 
+/// The fix "assign ROLE on SCOPE to P" for an Azure ML missing link.
+pub(crate) fn role_fix(
+    m: &Model,
+    p: PrincipalId,
+    role_guid: &str,
+    scope: ScopeId,
+) -> Option<crate::finding::Fix> {
+    let role = m.role(m.role_by_guid(role_guid)?);
+    let pr = m.principal(p);
+    let assignee = pr.object_id.clone().unwrap_or_else(|| pr.name.clone());
+    let sc = m.scope(scope).id.to_string();
+    Some(crate::finding::Fix {
+        role: role.name.clone(),
+        scope: sc.clone(),
+        principal: pr.name.clone(),
+        grants_also: super::fixes::grants_also(role, ""),
+        command: format!(
+            "az role assignment create --assignee \"{assignee}\" --role \"{}\" --scope \"{sc}\"",
+            role.name
+        ),
+    })
+}
+
 /// A registry in the model whose login server or name matches an image reference's host.
 pub(crate) fn registry_of_image(m: &Model, image: &str) -> Option<ScopeId> {
     let host = image.trim().split('/').next()?.to_ascii_lowercase();

@@ -28,8 +28,7 @@ fn apply_no_admin(m: &Model, g: &mut AccessGraph) {
                 scope: Some(r),
                 pattern: Some("Microsoft.ContainerRegistry/registries/*".into()),
                 rule: "ACR-NO-ADMIN",
-                text: format!("{} has its admin user disabled: credentials give no access; pulls and pushes need a role such as AcrPull/AcrPush", m.scope(r).name),
-            });
+                text: format!("{} has its admin user disabled: credentials give no access; pulls and pushes need a role such as AcrPull/AcrPush", m.scope(r).name), fix: None });
         }
     }
 }
@@ -173,6 +172,7 @@ fn missing_pull(
         pattern: Some(ACR_PULL.into()),
         rule: "ACR-PRIVATE-PULL",
         text: msg,
+        fix: None,
     });
 }
 
@@ -204,6 +204,7 @@ fn apply_private_build(m: &Model, g: &mut AccessGraph) {
                     pattern: None,
                     rule: "ACR-PRIVATE-BUILD",
                     text,
+                    fix: None,
                 });
             }
         }

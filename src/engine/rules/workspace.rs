@@ -112,6 +112,7 @@ fn apply_uai_roles(m: &Model, g: &mut AccessGraph) {
                     pattern: None,
                     rule: "WS-UAI-ROLES",
                     text: msg,
+                    fix: None,
                 });
             }
         }
