@@ -232,11 +232,18 @@ impl Engine {
         } else {
             why_not::why_not(self, &mut search, p, s, &action)
         };
-        let fixes = if allowed {
+        let mut fixes = if allowed {
             Vec::new()
         } else {
             self.fixes(p, s, &action)
         };
+        if !allowed {
+            for f in why_not::hints(self, p, s, &action).filter_map(|h| h.fix.clone()) {
+                if !fixes.contains(&f) {
+                    fixes.push(f);
+                }
+            }
+        }
         Ok(Explanation {
             principal: self.principal_ref(p),
             resource: self.resource_ref(s),
