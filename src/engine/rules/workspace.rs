@@ -4,7 +4,7 @@
 
 use super::{gap, holds, role_fix, Gap, Rule, CONTRIBUTOR_GUID, KV_ADMIN_GUID, SEED_AUTH};
 use crate::engine::action::*;
-use crate::engine::graph::{AccessGraph, Derivation, Hint};
+use crate::engine::graph::{AccessGraph, Derivation};
 use crate::finding::{Finding, Severity};
 use crate::model::{Attrs, Model, ResKind, ScopeId};
 use crate::text::show;
