@@ -30,7 +30,9 @@ fn camel_to_snake(s: &str) -> String {
         if c.is_ascii_uppercase() && i > 0 {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
-            if (prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower))
+            if (prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower))
                 && !out.ends_with('_')
             {
                 out.push('_');
@@ -67,7 +69,10 @@ pub fn enum_of(y: &Y, key: &str) -> Option<Located<String>> {
 
 /// `enabled`, `true`, `True`, `yes` → true; anything else → false.
 pub fn truthy(s: &str) -> bool {
-    matches!(s.trim().to_ascii_lowercase().as_str(), "enabled" | "true" | "yes" | "on" | "1")
+    matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "enabled" | "true" | "yes" | "on" | "1"
+    )
 }
 
 /// `identity:` of a workspace (UAI mapping keyed by ARM ID), compute or endpoint (list of
@@ -76,18 +81,29 @@ pub fn identity(parent: &Y) -> Option<IdentitySpec> {
     let id = parent.get("identity")?;
     let line = parent.key_line("identity");
     if let Some(s) = id.text() {
-        return Some(IdentitySpec { kind: normalise_enum(&s), user_assigned: Vec::new(), line });
+        return Some(IdentitySpec {
+            kind: normalise_enum(&s),
+            user_assigned: Vec::new(),
+            line,
+        });
     }
     if id.as_map().is_none() {
         return None;
     }
-    let user_assigned = id.get("user_assigned_identities").map(uai_list).unwrap_or_default();
+    let user_assigned = id
+        .get("user_assigned_identities")
+        .map(uai_list)
+        .unwrap_or_default();
     let kind = match id.get("type").and_then(Y::text) {
         Some(t) => normalise_enum(&t),
         None if !user_assigned.is_empty() => "user_assigned".to_string(),
         None => String::new(),
     };
-    Some(IdentitySpec { kind, user_assigned, line })
+    Some(IdentitySpec {
+        kind,
+        user_assigned,
+        line,
+    })
 }
 
 fn uai_list(v: &Y) -> Vec<Located<String>> {
@@ -141,15 +157,27 @@ pub fn datastore_credential(ds: &Y) -> (DatastoreCredential, u32) {
     } else if present("sas_token") {
         DatastoreCredential::Sas
     } else if present("thumbprint") || present("certificate") {
-        DatastoreCredential::Certificate { tenant_id: tenant, client_id: client }
+        DatastoreCredential::Certificate {
+            tenant_id: tenant,
+            client_id: client,
+        }
     } else if present("client_secret") || (present("tenant_id") && present("client_id")) {
-        DatastoreCredential::ServicePrincipal { tenant_id: tenant, client_id: client }
+        DatastoreCredential::ServicePrincipal {
+            tenant_id: tenant,
+            client_id: client,
+        }
     } else if let Some(t) = c.get("type").and_then(Y::text) {
         match normalise_enum(&t).as_str() {
             "account_key" => DatastoreCredential::AccountKey,
             "sas" | "sas_token" => DatastoreCredential::Sas,
-            "service_principal" => DatastoreCredential::ServicePrincipal { tenant_id: tenant, client_id: client },
-            "certificate" => DatastoreCredential::Certificate { tenant_id: tenant, client_id: client },
+            "service_principal" => DatastoreCredential::ServicePrincipal {
+                tenant_id: tenant,
+                client_id: client,
+            },
+            "certificate" => DatastoreCredential::Certificate {
+                tenant_id: tenant,
+                client_id: client,
+            },
             "none" | "no_credentials" => DatastoreCredential::None,
             other => DatastoreCredential::Other(other.to_string()),
         }
@@ -211,7 +239,9 @@ fn datastore_name(s: &str) -> &str {
             i += 2;
             continue;
         }
-        if depth == 0 && (b[i] == b'/' || b[i].is_ascii_whitespace() || b[i] == b'\'' || b[i] == b'"') {
+        if depth == 0
+            && (b[i] == b'/' || b[i].is_ascii_whitespace() || b[i] == b'\'' || b[i] == b'"')
+        {
             break;
         }
         i += 1;
@@ -249,8 +279,14 @@ mod tests {
 
     #[test]
     fn enum_normalisation() {
-        assert_eq!(normalise_enum("SystemAssigned, UserAssigned"), "system_assigned,user_assigned");
-        assert_eq!(normalise_enum("system_assigned, user_assigned"), "system_assigned,user_assigned");
+        assert_eq!(
+            normalise_enum("SystemAssigned, UserAssigned"),
+            "system_assigned,user_assigned"
+        );
+        assert_eq!(
+            normalise_enum("system_assigned, user_assigned"),
+            "system_assigned,user_assigned"
+        );
         assert_eq!(normalise_enum("Key"), "key");
         assert_eq!(normalise_enum("AMLToken"), "aml_token");
         assert_eq!(normalise_enum("aml_token"), "aml_token");
@@ -264,7 +300,13 @@ mod tests {
         let ws = y("identity:\n  type: \"system_assigned,user_assigned\"\n  user_assigned_identities:\n    \"/subscriptions/s/rg/u1\" : {}\n    /subscriptions/s/rg/u2: null\n");
         let i = identity(&ws).unwrap();
         assert_eq!(i.kind, "system_assigned,user_assigned");
-        assert_eq!(i.user_assigned.iter().map(|l| l.value.as_str()).collect::<Vec<_>>(), ["/subscriptions/s/rg/u1", "/subscriptions/s/rg/u2"]);
+        assert_eq!(
+            i.user_assigned
+                .iter()
+                .map(|l| l.value.as_str())
+                .collect::<Vec<_>>(),
+            ["/subscriptions/s/rg/u1", "/subscriptions/s/rg/u2"]
+        );
         assert_eq!(i.user_assigned[0].line, 4);
         assert_eq!(i.line, 1);
         let c = y("identity:\n  type: UserAssigned\n  user_assigned_identities:\n    - resource_id: /x/u1\n    - /x/u2\n");
@@ -276,8 +318,14 @@ mod tests {
         assert_eq!(identity(&s).unwrap().user_assigned[0].value, "/x/u3");
         let m = y("identity:\n  user_assigned_identities:\n    resource_id: /x/u4\n");
         let i = identity(&m).unwrap();
-        assert_eq!((i.kind.as_str(), i.user_assigned[0].value.as_str()), ("user_assigned", "/x/u4"));
-        assert_eq!(identity(&y("identity: SystemAssigned\n")).unwrap().kind, "system_assigned");
+        assert_eq!(
+            (i.kind.as_str(), i.user_assigned[0].value.as_str()),
+            ("user_assigned", "/x/u4")
+        );
+        assert_eq!(
+            identity(&y("identity: SystemAssigned\n")).unwrap().kind,
+            "system_assigned"
+        );
         assert!(identity(&y("name: x\n")).is_none());
     }
 
@@ -309,7 +357,10 @@ mod tests {
     fn datastore_references() {
         let j = y("a: azureml://datastores/workspaceblobstore/paths/x\nb:\n  - azureml://datastores/${{default_datastore}}/paths/${{name}}/o\n  - azureml://datastores/workspaceblobstore/paths/y\n");
         let d = datastore_refs(&j);
-        assert_eq!(d.iter().map(|l| l.value.as_str()).collect::<Vec<_>>(), ["workspaceblobstore", "${{default_datastore}}"]);
+        assert_eq!(
+            d.iter().map(|l| l.value.as_str()).collect::<Vec<_>>(),
+            ["workspaceblobstore", "${{default_datastore}}"]
+        );
         assert_eq!(d[1].line, 3);
     }
 

@@ -24,7 +24,10 @@ pub struct Recognised {
 
 impl Recognised {
     fn new(family: &'static str, variant: Option<&str>) -> Self {
-        Recognised { family, variant: variant.map(str::to_string) }
+        Recognised {
+            family,
+            variant: variant.map(str::to_string),
+        }
     }
     /// `azureml/<family>[/<variant>]`.
     pub fn label(&self) -> String {
@@ -85,35 +88,85 @@ fn by_schema(url: &str, y: &Y) -> Recognised {
         b if b.ends_with("connection") => {
             let t = ty.unwrap_or_else(|| normalise_enum(b.trim_end_matches("connection")));
             if url.contains("promptflow") {
-                Recognised { family: "connection", variant: Some(format!("promptflow-{t}")) }
+                Recognised {
+                    family: "connection",
+                    variant: Some(format!("promptflow-{t}")),
+                }
             } else {
-                Recognised { family: "connection", variant: Some(t) }
+                Recognised {
+                    family: "connection",
+                    variant: Some(t),
+                }
             }
         }
         b if b.ends_with("compute") => {
             let t = ty.unwrap_or_else(|| b.trim_end_matches("compute").to_string());
-            Recognised { family: "compute", variant: Some(t) }
+            Recognised {
+                family: "compute",
+                variant: Some(t),
+            }
         }
         b if b.ends_with("job") => {
             let t = ty.unwrap_or_else(|| normalise_enum(b.trim_end_matches("job")));
-            Recognised { family: "job", variant: Some(t) }
+            Recognised {
+                family: "job",
+                variant: Some(t),
+            }
         }
         b if b.ends_with("component") => r("component", None),
         b if b.ends_with("schedule") => r("schedule", None),
-        b => Recognised { family: "other", variant: Some(b.to_string()) },
+        b => Recognised {
+            family: "other",
+            variant: Some(b.to_string()),
+        },
     }
 }
 
-const JOB_TYPES: [&str; 10] =
-    ["command", "pipeline", "sweep", "spark", "automl", "finetuning", "distillation", "parallel", "import", "data_transfer"];
-const COMPUTE_TYPES: [&str; 6] =
-    ["amlcompute", "computeinstance", "compute_instance", "kubernetes", "synapsespark", "virtualmachine"];
-const DATASTORE_TYPES: [&str; 6] =
-    ["azure_blob", "azure_file", "azure_data_lake_gen1", "azure_data_lake_gen2", "one_lake", "hdfs"];
-const FRAGMENT_KEYS: [&str; 7] =
-    ["identity", "managed_network", "name", "public_network_access", "description", "tags", "display_name"];
-const WORKSPACE_KEYS: [&str; 6] =
-    ["storage_account", "key_vault", "application_insights", "container_registry", "hbi_workspace", "primary_user_assigned_identity"];
+const JOB_TYPES: [&str; 10] = [
+    "command",
+    "pipeline",
+    "sweep",
+    "spark",
+    "automl",
+    "finetuning",
+    "distillation",
+    "parallel",
+    "import",
+    "data_transfer",
+];
+const COMPUTE_TYPES: [&str; 6] = [
+    "amlcompute",
+    "computeinstance",
+    "compute_instance",
+    "kubernetes",
+    "synapsespark",
+    "virtualmachine",
+];
+const DATASTORE_TYPES: [&str; 6] = [
+    "azure_blob",
+    "azure_file",
+    "azure_data_lake_gen1",
+    "azure_data_lake_gen2",
+    "one_lake",
+    "hdfs",
+];
+const FRAGMENT_KEYS: [&str; 7] = [
+    "identity",
+    "managed_network",
+    "name",
+    "public_network_access",
+    "description",
+    "tags",
+    "display_name",
+];
+const WORKSPACE_KEYS: [&str; 6] = [
+    "storage_account",
+    "key_vault",
+    "application_insights",
+    "container_registry",
+    "hbi_workspace",
+    "primary_user_assigned_identity",
+];
 
 fn by_shape(y: &Y) -> Option<Recognised> {
     let has = |k: &str| y.has(k);
@@ -127,23 +180,65 @@ fn by_shape(y: &Y) -> Option<Recognised> {
         return Some(r("workspace", Some("update-fragment")));
     }
     if has("endpoint_name") {
-        let batch = has("compute") || has("mini_batch_size") || has("settings") || has("component") || t == "model" || t == "pipeline";
-        return Some(if batch { r("batch-deployment", Some(if t == "pipeline" { "pipeline-component" } else { "model" })) } else { r("online-deployment", Some("managed")) });
+        let batch = has("compute")
+            || has("mini_batch_size")
+            || has("settings")
+            || has("component")
+            || t == "model"
+            || t == "pipeline";
+        return Some(if batch {
+            r(
+                "batch-deployment",
+                Some(if t == "pipeline" {
+                    "pipeline-component"
+                } else {
+                    "model"
+                }),
+            )
+        } else {
+            r("online-deployment", Some("managed"))
+        });
     }
-    if DATASTORE_TYPES.contains(&t) && !has("target") && (has("account_name") || has("store_name") || has("credentials") || has("container_name") || has("filesystem")) {
+    if DATASTORE_TYPES.contains(&t)
+        && !has("target")
+        && (has("account_name")
+            || has("store_name")
+            || has("credentials")
+            || has("container_name")
+            || has("filesystem"))
+    {
         return Some(r("datastore", Some(t)));
     }
-    if !t.is_empty() && (has("target") || has("credentials") || has("api_key") || has("api_base") || has("azure_endpoint")) && !JOB_TYPES.contains(&t) {
+    if !t.is_empty()
+        && (has("target")
+            || has("credentials")
+            || has("api_key")
+            || has("api_base")
+            || has("azure_endpoint"))
+        && !JOB_TYPES.contains(&t)
+    {
         return Some(r("connection", Some(t)));
     }
     if JOB_TYPES.contains(&t) {
-        return Some(Recognised { family: "job", variant: Some(t.to_string()) });
+        return Some(Recognised {
+            family: "job",
+            variant: Some(t.to_string()),
+        });
     }
     if COMPUTE_TYPES.contains(&t) {
-        return Some(Recognised { family: "compute", variant: Some(t.replace('_', "")) });
+        return Some(Recognised {
+            family: "compute",
+            variant: Some(t.replace('_', "")),
+        });
     }
     if has("auth_mode") {
-        return Some(if has("defaults") { r("batch-endpoint", None) } else if has("compute") { r("online-endpoint", Some("kubernetes")) } else { r("online-endpoint", Some("managed")) });
+        return Some(if has("defaults") {
+            r("batch-endpoint", None)
+        } else if has("compute") {
+            r("online-endpoint", Some("kubernetes"))
+        } else {
+            r("online-endpoint", Some("managed"))
+        });
     }
     if has("command") && (has("environment") || has("compute")) {
         return Some(r("job", Some("command")));
@@ -168,7 +263,9 @@ pub fn build(y: &Y, rec: &Recognised, file: &Arc<str>, dir: &str) -> AmlDoc {
         "compute" => AmlKind::Compute(compute(y, variant)),
         "online-endpoint" => AmlKind::OnlineEndpoint(endpoint(y, variant == "kubernetes")),
         "batch-endpoint" => AmlKind::BatchEndpoint(endpoint(y, false)),
-        "online-deployment" => AmlKind::OnlineDeployment(deployment(y, variant == "kubernetes", false)),
+        "online-deployment" => {
+            AmlKind::OnlineDeployment(deployment(y, variant == "kubernetes", false))
+        }
         "batch-deployment" => AmlKind::BatchDeployment(deployment(y, false, true)),
         "datastore" => AmlKind::Datastore(datastore(y, variant)),
         "job" => AmlKind::Job(job(y, variant)),
@@ -181,7 +278,12 @@ pub fn build(y: &Y, rec: &Recognised, file: &Arc<str>, dir: &str) -> AmlDoc {
         "schedule" => AmlKind::Schedule,
         _ => AmlKind::Other(variant.to_string()),
     };
-    AmlDoc { source: Source::line(file, y.line.max(1)), dir: dir.to_string(), name: loc(y, "name"), kind }
+    AmlDoc {
+        source: Source::line(file, y.line.max(1)),
+        dir: dir.to_string(),
+        name: loc(y, "name"),
+        kind,
+    }
 }
 
 fn arm_id(y: &Y) -> Option<String> {
@@ -212,18 +314,29 @@ fn lower(l: Option<Located<String>>) -> Option<Located<String>> {
 }
 
 pub fn compute(y: &Y, variant: &str) -> ComputeSpec {
-    let compute_type = type_of(y).map(|t| t.replace('_', "")).unwrap_or_else(|| variant.to_string());
+    let compute_type = type_of(y)
+        .map(|t| t.replace('_', ""))
+        .unwrap_or_else(|| variant.to_string());
     let has_admin_password = y
         .path(&["ssh_settings", "admin_password"])
         .and_then(Y::text)
         .is_some();
-    ComputeSpec { id: arm_id(y), compute_type, identity: identity(y), resource_id: loc(y, "resource_id"), has_admin_password }
+    ComputeSpec {
+        id: arm_id(y),
+        compute_type,
+        identity: identity(y),
+        resource_id: loc(y, "resource_id"),
+        has_admin_password,
+    }
 }
 
 pub fn endpoint(y: &Y, kubernetes_schema: bool) -> EndpointSpec {
     let enforce = y.get("properties").and_then(|p| {
         let v = p.get("enforce_access_to_default_secret_stores")?.as_str()?;
-        Some(Located::new(truthy(v), p.key_line("enforce_access_to_default_secret_stores")))
+        Some(Located::new(
+            truthy(v),
+            p.key_line("enforce_access_to_default_secret_stores"),
+        ))
     });
     let compute = loc(y, "compute");
     EndpointSpec {
@@ -240,7 +353,9 @@ pub fn endpoint(y: &Y, kubernetes_schema: bool) -> EndpointSpec {
 pub fn deployment(y: &Y, kubernetes: bool, batch: bool) -> DeploymentSpec {
     let env = y.get("environment");
     let image = env.and_then(|e| loc(e, "image"));
-    let environment_ref = env.and_then(Y::text).map(|s| Located::new(text::redact(&s).into_owned(), y.key_line("environment")));
+    let environment_ref = env
+        .and_then(Y::text)
+        .map(|s| Located::new(text::redact(&s).into_owned(), y.key_line("environment")));
     let mut environment_variables = env_vars(y.get("environment_variables"));
     if batch {
         environment_variables.extend(env_vars(y.path(&["settings", "environment_variables"])));
@@ -263,12 +378,15 @@ pub fn datastore(y: &Y, variant: &str) -> DatastoreSpec {
         id: arm_id(y),
         datastore_type: type_of(y).unwrap_or_else(|| variant.to_string()),
         account_name: loc(y, "account_name").or_else(|| loc(y, "store_name")),
-        container: loc(y, "container_name").or_else(|| loc(y, "filesystem")).or_else(|| loc(y, "file_share_name")),
+        container: loc(y, "container_name")
+            .or_else(|| loc(y, "filesystem"))
+            .or_else(|| loc(y, "file_share_name")),
         credential,
         credential_line,
         tenant_id: y.get("credentials").and_then(|c| txt(c, "tenant_id")),
         endpoint: txt(y, "endpoint"),
-        is_default: name.as_deref() == Some("workspaceblobstore") || y.get("is_default").and_then(Y::as_str).is_some_and(truthy),
+        is_default: name.as_deref() == Some("workspaceblobstore")
+            || y.get("is_default").and_then(Y::as_str).is_some_and(truthy),
     }
 }
 
@@ -278,19 +396,36 @@ fn compute_ref(y: &Y) -> Option<Located<String>> {
 
 fn image_ref(y: &Y) -> Option<Located<String>> {
     let env = y.get("environment")?;
-    loc(env, "image").or_else(|| env.text().map(|s| Located::new(text::redact(&s).into_owned(), y.key_line("environment"))))
+    loc(env, "image").or_else(|| {
+        env.text()
+            .map(|s| Located::new(text::redact(&s).into_owned(), y.key_line("environment")))
+    })
 }
 
 pub fn job(y: &Y, variant: &str) -> JobSpec {
     let settings = y.get("settings");
-    let misplaced_identity_line = settings.filter(|s| s.has("identity")).map(|s| s.key_line("identity"));
-    let steps = y.get("jobs").and_then(Y::as_map).unwrap_or_default().iter().map(|(k, step)| job_step(k.text.clone(), k.line, step)).collect();
+    let misplaced_identity_line = settings
+        .filter(|s| s.has("identity"))
+        .map(|s| s.key_line("identity"));
+    let steps = y
+        .get("jobs")
+        .and_then(Y::as_map)
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, step)| job_step(k.text.clone(), k.line, step))
+        .collect();
     let mut images: Vec<Located<String>> = image_ref(y).into_iter().collect();
     if let Some(m) = y.get("jobs").and_then(Y::as_map) {
         images.extend(m.iter().filter_map(|(_, s)| image_ref(s)));
     }
     JobSpec {
-        job_type: type_of(y).unwrap_or_else(|| if variant.is_empty() { "command".to_string() } else { variant.to_string() }),
+        job_type: type_of(y).unwrap_or_else(|| {
+            if variant.is_empty() {
+                "command".to_string()
+            } else {
+                variant.to_string()
+            }
+        }),
         compute: compute_ref(y),
         identity: job_identity(y),
         misplaced_identity_line,
@@ -302,7 +437,9 @@ pub fn job(y: &Y, variant: &str) -> JobSpec {
 
 fn job_step(name: String, line: u32, step: &Y) -> JobStep {
     let step_type = type_of(step);
-    let inline_pipeline = step.get("component").is_some_and(|c| type_of(c).as_deref() == Some("pipeline"));
+    let inline_pipeline = step
+        .get("component")
+        .is_some_and(|c| type_of(c).as_deref() == Some("pipeline"));
     JobStep {
         name: Located::new(text::redact(&name).into_owned(), line),
         is_pipeline_component: step_type.as_deref() == Some("pipeline") || inline_pipeline,
@@ -313,20 +450,43 @@ fn job_step(name: String, line: u32, step: &Y) -> JobStep {
     }
 }
 
-const SECRET_CRED_KEYS: [&str; 8] = ["pat", "password", "sas_token", "client_secret", "secret_access_key", "key", "account_key", "api_key"];
+const SECRET_CRED_KEYS: [&str; 8] = [
+    "pat",
+    "password",
+    "sas_token",
+    "client_secret",
+    "secret_access_key",
+    "key",
+    "account_key",
+    "api_key",
+];
 
 pub fn connection(y: &Y, variant: &str) -> ConnectionSpec {
-    let connection_type = type_of(y).unwrap_or_else(|| variant.trim_start_matches("promptflow-").to_string());
+    let connection_type =
+        type_of(y).unwrap_or_else(|| variant.trim_start_matches("promptflow-").to_string());
     let creds = y.get("credentials").filter(|c| c.as_map().is_some());
     let non_empty = |p: &Y, k: &str| p.get(k).and_then(Y::text).is_some();
     let top_secret = ["api_key", "key"].iter().any(|k| non_empty(y, k));
-    let cred_secret = creds.is_some_and(|c| c.keys().any(|k| SECRET_CRED_KEYS.contains(&k) || text::is_secret_key(k)) && c.as_map().unwrap_or_default().iter().any(|(k, v)| text::is_secret_key(&k.text) && v.text().is_some()));
+    let cred_secret = creds.is_some_and(|c| {
+        c.keys()
+            .any(|k| SECRET_CRED_KEYS.contains(&k) || text::is_secret_key(k))
+            && c.as_map()
+                .unwrap_or_default()
+                .iter()
+                .any(|(k, v)| text::is_secret_key(&k.text) && v.text().is_some())
+    });
     let credential_type = match creds {
-        Some(c) => c.get("type").and_then(Y::text).map(|t| normalise_enum(&t)).unwrap_or_else(|| infer_cred_type(c)),
+        Some(c) => c
+            .get("type")
+            .and_then(Y::text)
+            .map(|t| normalise_enum(&t))
+            .unwrap_or_else(|| infer_cred_type(c)),
         None if y.has("api_key") => "api_key".to_string(),
         None => "none".to_string(),
     };
-    let target = ["target", "azure_endpoint", "api_base", "endpoint"].iter().find_map(|k| loc(y, k));
+    let target = ["target", "azure_endpoint", "api_base", "endpoint"]
+        .iter()
+        .find_map(|k| loc(y, k));
     ConnectionSpec {
         connection_type,
         target,
@@ -362,8 +522,13 @@ fn infer_cred_type(c: &Y) -> String {
 }
 
 pub fn environment(y: &Y) -> EnvironmentSpec {
-    let build_path = y.get("build").and_then(|b| loc(b, "path").or_else(|| b.text().map(|s| Located::new(s, y.key_line("build")))));
-    EnvironmentSpec { image: loc(y, "image"), build_path }
+    let build_path = y.get("build").and_then(|b| {
+        loc(b, "path").or_else(|| b.text().map(|s| Located::new(s, y.key_line("build"))))
+    });
+    EnvironmentSpec {
+        image: loc(y, "image"),
+        build_path,
+    }
 }
 
 #[cfg(test)]
@@ -401,20 +566,44 @@ mod tests {
 
     #[test]
     fn recognises_by_shape() {
-        assert_eq!(label("command: echo\nenvironment: azureml:e:1\ncompute: c\n").as_deref(), Some("azureml/job/command"));
-        assert_eq!(label("identity:\n  type: system_assigned\n").as_deref(), Some("azureml/workspace/update-fragment"));
-        assert_eq!(label("type: git\ntarget: https://x\ncredentials:\n  type: pat\n  pat: p\n").as_deref(), Some("azureml/connection/git"));
-        assert_eq!(label("type: synapsespark\nresource_id: /x\n").as_deref(), Some("azureml/compute/synapsespark"));
-        assert_eq!(label("name: r\nreplication_locations: []\n").as_deref(), Some("azureml/registry"));
-        assert_eq!(label("channels: [defaults]\ndependencies: [python]\n"), None);
+        assert_eq!(
+            label("command: echo\nenvironment: azureml:e:1\ncompute: c\n").as_deref(),
+            Some("azureml/job/command")
+        );
+        assert_eq!(
+            label("identity:\n  type: system_assigned\n").as_deref(),
+            Some("azureml/workspace/update-fragment")
+        );
+        assert_eq!(
+            label("type: git\ntarget: https://x\ncredentials:\n  type: pat\n  pat: p\n").as_deref(),
+            Some("azureml/connection/git")
+        );
+        assert_eq!(
+            label("type: synapsespark\nresource_id: /x\n").as_deref(),
+            Some("azureml/compute/synapsespark")
+        );
+        assert_eq!(
+            label("name: r\nreplication_locations: []\n").as_deref(),
+            Some("azureml/registry")
+        );
+        assert_eq!(
+            label("channels: [defaults]\ndependencies: [python]\n"),
+            None
+        );
         assert_eq!(label("- a\n- b\n"), None);
     }
 
     #[test]
     fn endpoint_fields() {
-        let e = endpoint(&y("auth_mode: Key\nproperties:\n  enforce_access_to_default_secret_stores: True\n"), false);
+        let e = endpoint(
+            &y("auth_mode: Key\nproperties:\n  enforce_access_to_default_secret_stores: True\n"),
+            false,
+        );
         assert_eq!(e.auth_mode.unwrap().value, "key");
-        assert_eq!(e.enforce_access_to_default_secret_stores.unwrap(), Located::new(true, 3));
+        assert_eq!(
+            e.enforce_access_to_default_secret_stores.unwrap(),
+            Located::new(true, 3)
+        );
         let e = endpoint(&y("auth_mode: AMLToken\ncompute: azureml:k8s\n"), false);
         assert_eq!(e.auth_mode.unwrap().value, "aml_token");
         assert!(e.kubernetes);
@@ -437,14 +626,26 @@ mod tests {
     #[test]
     fn connection_fields() {
         let c = connection(&y("type: container_registry\ntarget: https://f\ncredentials:\n  type: managed_identity\n  client_id: cid\n  resource_id: rid\n"), "");
-        assert_eq!((c.credential_type.as_str(), c.has_secret), ("managed_identity", false));
+        assert_eq!(
+            (c.credential_type.as_str(), c.has_secret),
+            ("managed_identity", false)
+        );
         assert_eq!(c.client_id.unwrap().value, "cid");
-        let c = connection(&y("type: azure_open_ai\napi_key: \"<user-input>\"\napi_base: b\n"), "");
-        assert_eq!((c.credential_type.as_str(), c.has_secret), ("api_key", true));
+        let c = connection(
+            &y("type: azure_open_ai\napi_key: \"<user-input>\"\napi_base: b\n"),
+            "",
+        );
+        assert_eq!(
+            (c.credential_type.as_str(), c.has_secret),
+            ("api_key", true)
+        );
         assert_eq!(c.target.unwrap().value, "b");
         let c = connection(&y("type: git\ntarget: t\n"), "");
         assert_eq!(c.credential_type, "none");
-        let c = connection(&y("type: git\ntarget: t\ncredentials:\n  type: PAT\n  pat: abc\n"), "");
+        let c = connection(
+            &y("type: git\ntarget: t\ncredentials:\n  type: PAT\n  pat: abc\n"),
+            "",
+        );
         assert_eq!((c.credential_type.as_str(), c.has_secret), ("pat", true));
     }
 }

@@ -57,7 +57,13 @@ struct Walker<'a> {
 /// Walk `root` (which must be a readable folder; `load_path` checks that).
 pub fn walk(root: &Path, limits: &Limits) -> Walk {
     let root_canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut w = Walker { root_canon: root_canon.clone(), limits, visited: HashSet::new(), out: Walk::default(), stopped: false };
+    let mut w = Walker {
+        root_canon: root_canon.clone(),
+        limits,
+        visited: HashSet::new(),
+        out: Walk::default(),
+        stopped: false,
+    };
     w.visited.insert(root_canon);
     w.dir(root, "");
     w.out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -66,7 +72,9 @@ pub fn walk(root: &Path, limits: &Limits) -> Walk {
 }
 
 fn file_src(rel: &str) -> Source {
-    Source::File { file: Arc::from(rel) }
+    Source::File {
+        file: Arc::from(rel),
+    }
 }
 
 fn join(prefix: &str, name: &str) -> String {
@@ -79,7 +87,9 @@ fn join(prefix: &str, name: &str) -> String {
 
 impl Walker<'_> {
     fn note(&mut self, sev: Severity, rel: &str, msg: impl Into<String>) {
-        self.out.findings.push(Finding::load(sev, msg, file_src(rel)));
+        self.out
+            .findings
+            .push(Finding::load(sev, msg, file_src(rel)));
     }
 
     fn skip(&mut self, sev: Severity, rel: &str, msg: impl Into<String>) {
@@ -114,7 +124,14 @@ impl Walker<'_> {
         let rel = join(prefix, name);
         if rel.len() > self.limits.max_path_len {
             let shown: String = rel.chars().take(200).collect();
-            self.note(Severity::Warning, &shown, format!("path longer than {} bytes, skipped", self.limits.max_path_len));
+            self.note(
+                Severity::Warning,
+                &shown,
+                format!(
+                    "path longer than {} bytes, skipped",
+                    self.limits.max_path_len
+                ),
+            );
             return;
         }
         let Ok(meta) = fs::symlink_metadata(path) else {
@@ -147,13 +164,21 @@ impl Walker<'_> {
             Ok(t) => t,
             Err(_) => {
                 if is_config_name(name) {
-                    self.note(Severity::Warning, rel, "broken symlink (or a symlink loop), not followed");
+                    self.note(
+                        Severity::Warning,
+                        rel,
+                        "broken symlink (or a symlink loop), not followed",
+                    );
                 }
                 return;
             }
         };
         if !target.starts_with(&self.root_canon) {
-            self.note(Severity::Info, rel, "symlink points outside the project folder, not followed");
+            self.note(
+                Severity::Info,
+                rel,
+                "symlink points outside the project folder, not followed",
+            );
             return;
         }
         let Ok(meta) = fs::metadata(&target) else {
@@ -174,15 +199,33 @@ impl Walker<'_> {
         }
         let limit = limit_for(rel, self.limits);
         if meta.len() > limit {
-            self.skip(Severity::Error, rel, format!("file is {} bytes, over the {limit}-byte limit for this kind of file; skipped", meta.len()));
+            self.skip(
+                Severity::Error,
+                rel,
+                format!(
+                    "file is {} bytes, over the {limit}-byte limit for this kind of file; skipped",
+                    meta.len()
+                ),
+            );
             return;
         }
         if self.out.files.len() >= self.limits.max_files {
-            self.skip(Severity::Error, rel, format!("more than {} files in the project folder; the rest are skipped", self.limits.max_files));
+            self.skip(
+                Severity::Error,
+                rel,
+                format!(
+                    "more than {} files in the project folder; the rest are skipped",
+                    self.limits.max_files
+                ),
+            );
             self.stopped = true;
             return;
         }
-        self.out.files.push(Candidate { rel: rel.to_string(), abs: path.to_path_buf(), len: meta.len() });
+        self.out.files.push(Candidate {
+            rel: rel.to_string(),
+            abs: path.to_path_buf(),
+            len: meta.len(),
+        });
     }
 }
 
@@ -200,7 +243,9 @@ pub fn read(c: &Candidate, limits: &Limits) -> Result<Vec<u8>, String> {
         .read_to_end(&mut buf)
         .map_err(|e| format!("cannot read file: {e}"))?;
     if buf.len() as u64 > limit {
-        return Err(format!("file is over the {limit}-byte limit for this kind of file; skipped"));
+        return Err(format!(
+            "file is over the {limit}-byte limit for this kind of file; skipped"
+        ));
     }
     Ok(buf)
 }
@@ -238,7 +283,11 @@ mod tests {
     fn fifo_is_not_opened() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("pipe.yml");
-        let ok = std::process::Command::new("mkfifo").arg(&p).status().map(|s| s.success()).unwrap_or(false);
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
         if !ok {
             eprintln!("mkfifo unavailable; skipped");
             return;
@@ -254,10 +303,20 @@ mod tests {
         std::fs::write(d.path().join("big.yml"), "a: 1234567890\n").unwrap();
         std::fs::write(d.path().join("c.yml"), "a: 1\n").unwrap();
         std::fs::write(d.path().join("d.yml"), "a: 1\n").unwrap();
-        let limits = Limits { max_yaml_bytes: 10, max_files: 1, ..Limits::default() };
+        let limits = Limits {
+            max_yaml_bytes: 10,
+            max_files: 1,
+            ..Limits::default()
+        };
         let w = walk(d.path(), &limits);
         assert_eq!(w.files.len(), 1);
-        assert!(w.findings.iter().any(|f| f.message.contains("10-byte limit")));
-        assert!(w.findings.iter().any(|f| f.message.contains("more than 1 files")));
+        assert!(w
+            .findings
+            .iter()
+            .any(|f| f.message.contains("10-byte limit")));
+        assert!(w
+            .findings
+            .iter()
+            .any(|f| f.message.contains("more than 1 files")));
     }
 }

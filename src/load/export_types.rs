@@ -1,13 +1,13 @@
 //! Typed shapes of the Azure CLI / Graph exports (camelCase, unknown fields ignored, `null`
 //! accepted everywhere) and their conversion to raw values. Each function reads one entry.
 
+use super::azureml;
 use super::exports::{detail, Kind};
 use super::raw::{
     AccessPolicy, MemberRef, Permission, PrincipalKind, RawAssignment, RawDeny, RawPrincipal,
     RawProject, RawResource, RawRoleDef, ResourceProps,
 };
 use super::yaml::Y;
-use super::azureml;
 use crate::source::Source;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -113,7 +113,10 @@ pub fn role_def(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
         role_name,
         role_type,
         description: non_empty(d.description.or(p.description)),
-        assignable_scopes: d.assignable_scopes.or(p.assignable_scopes).unwrap_or_default(),
+        assignable_scopes: d
+            .assignable_scopes
+            .or(p.assignable_scopes)
+            .unwrap_or_default(),
         permissions: permissions(d.permissions.or(p.permissions)),
         source,
     });
@@ -143,22 +146,32 @@ struct DenyJ {
 }
 
 fn ids(p: Option<Vec<DenyPrincipalJ>>) -> Vec<String> {
-    p.unwrap_or_default().into_iter().filter_map(|p| non_empty(p.id)).collect()
+    p.unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| non_empty(p.id))
+        .collect()
 }
 
 pub fn deny(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
     let d: DenyJ = parse(raw)?;
     let p = d.properties.map(|b| *b).unwrap_or_default();
     let scope = non_empty(d.scope.or(p.scope)).ok_or("missing properties.scope")?;
-    let id = non_empty(d.id).or(non_empty(d.name.clone())).unwrap_or_default();
+    let id = non_empty(d.id)
+        .or(non_empty(d.name.clone()))
+        .unwrap_or_default();
     out.denies.push(RawDeny {
         id,
-        name: non_empty(d.deny_assignment_name.or(p.deny_assignment_name)).or(d.name).unwrap_or_default(),
+        name: non_empty(d.deny_assignment_name.or(p.deny_assignment_name))
+            .or(d.name)
+            .unwrap_or_default(),
         scope,
         permissions: permissions(d.permissions.or(p.permissions)),
         principals: ids(d.principals.or(p.principals)),
         exclude_principals: ids(d.exclude_principals.or(p.exclude_principals)),
-        do_not_apply_to_child_scopes: d.do_not_apply_to_child_scopes.or(p.do_not_apply_to_child_scopes).unwrap_or(false),
+        do_not_apply_to_child_scopes: d
+            .do_not_apply_to_child_scopes
+            .or(p.do_not_apply_to_child_scopes)
+            .unwrap_or(false),
         source,
     });
     Ok(())
@@ -186,9 +199,18 @@ struct DirJ {
 
 impl DirJ {
     fn kind(&self) -> Option<PrincipalKind> {
-        let t = self.odata_type.as_deref().or(self.object_type.as_deref()).unwrap_or_default().to_ascii_lowercase();
+        let t = self
+            .odata_type
+            .as_deref()
+            .or(self.object_type.as_deref())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let t = t.trim_start_matches("#microsoft.graph.");
-        if self.service_principal_type.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("ManagedIdentity")) {
+        if self
+            .service_principal_type
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("ManagedIdentity"))
+        {
             return Some(PrincipalKind::ManagedIdentity);
         }
         match t {
@@ -196,19 +218,37 @@ impl DirJ {
             "group" => Some(PrincipalKind::Group),
             "serviceprincipal" => Some(PrincipalKind::ServicePrincipal),
             _ if self.user_principal_name.is_some() => Some(PrincipalKind::User),
-            _ if self.service_principal_type.is_some() || self.app_id.is_some() => Some(PrincipalKind::ServicePrincipal),
-            _ if self.security_enabled.is_some() || self.group_types.is_some() || self.members.is_some() => Some(PrincipalKind::Group),
+            _ if self.service_principal_type.is_some() || self.app_id.is_some() => {
+                Some(PrincipalKind::ServicePrincipal)
+            }
+            _ if self.security_enabled.is_some()
+                || self.group_types.is_some()
+                || self.members.is_some() =>
+            {
+                Some(PrincipalKind::Group)
+            }
             _ => None,
         }
     }
 }
 
-pub fn directory(raw: &RawValue, source: Source, _out: &mut RawProject) -> Result<RawPrincipal, String> {
+pub fn directory(
+    raw: &RawValue,
+    source: Source,
+    _out: &mut RawProject,
+) -> Result<RawPrincipal, String> {
     let d: DirJ = parse(raw)?;
-    let kind = d.kind().ok_or("cannot tell whether it is a user, group or service principal (no @odata.type)")?;
+    let kind = d
+        .kind()
+        .ok_or("cannot tell whether it is a user, group or service principal (no @odata.type)")?;
     let alt = d.alternative_names.clone().unwrap_or_default();
-    let system_assigned = alt.iter().any(|a| a.trim().eq_ignore_ascii_case("isExplicit=False"));
-    let owner = alt.iter().find(|a| a.trim_start().starts_with('/')).map(|a| a.trim().to_string());
+    let system_assigned = alt
+        .iter()
+        .any(|a| a.trim().eq_ignore_ascii_case("isExplicit=False"));
+    let owner = alt
+        .iter()
+        .find(|a| a.trim_start().starts_with('/'))
+        .map(|a| a.trim().to_string());
     let members_exported = d.members.is_some();
     let members = d
         .members
@@ -216,8 +256,14 @@ pub fn directory(raw: &RawValue, source: Source, _out: &mut RawProject) -> Resul
         .into_iter()
         .filter_map(|m| {
             let kind = m.kind();
-            let reference = non_empty(m.id.or(m.object_id)).or(non_empty(m.user_principal_name)).or(non_empty(m.display_name))?;
-            Some(MemberRef { reference, kind, source: source.clone() })
+            let reference = non_empty(m.id.or(m.object_id))
+                .or(non_empty(m.user_principal_name))
+                .or(non_empty(m.display_name))?;
+            Some(MemberRef {
+                reference,
+                kind,
+                source: source.clone(),
+            })
         })
         .collect();
     Ok(RawPrincipal {
@@ -226,7 +272,11 @@ pub fn directory(raw: &RawValue, source: Source, _out: &mut RawProject) -> Resul
         display_name: non_empty(d.display_name),
         upn: non_empty(d.user_principal_name),
         client_id: non_empty(d.app_id),
-        resource_id: if kind == PrincipalKind::ManagedIdentity { owner } else { None },
+        resource_id: if kind == PrincipalKind::ManagedIdentity {
+            owner
+        } else {
+            None
+        },
         system_assigned: kind == PrincipalKind::ManagedIdentity && system_assigned,
         members,
         members_exported: kind == PrincipalKind::Group && members_exported,
@@ -278,7 +328,15 @@ pub fn identity(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
         members_exported: false,
         source: source.clone(),
     });
-    out.resources.push(RawResource { id, name: non_empty(i.name), props: ResourceProps::Identity { client_id, principal_id }, source });
+    out.resources.push(RawResource {
+        id,
+        name: non_empty(i.name),
+        props: ResourceProps::Identity {
+            client_id,
+            principal_id,
+        },
+        source,
+    });
     Ok(())
 }
 
@@ -352,7 +410,10 @@ struct KeyVaultJ {
 }
 
 fn lower(v: Option<Vec<String>>) -> Vec<String> {
-    v.unwrap_or_default().into_iter().map(|s| s.to_ascii_lowercase()).collect()
+    v.unwrap_or_default()
+        .into_iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect()
 }
 
 pub fn keyvault(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
@@ -377,7 +438,10 @@ pub fn keyvault(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
     out.resources.push(RawResource {
         id: non_empty(kv.id).or(name.clone()).unwrap_or_default(),
         name,
-        props: ResourceProps::KeyVault { rbac_authorization: props.enable_rbac_authorization, access_policies },
+        props: ResourceProps::KeyVault {
+            rbac_authorization: props.enable_rbac_authorization,
+            access_policies,
+        },
         source,
     });
     Ok(())
@@ -398,7 +462,10 @@ pub fn acr(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
     out.resources.push(RawResource {
         id: non_empty(a.id).or(name.clone()).unwrap_or_default(),
         name,
-        props: ResourceProps::Acr { admin_user_enabled: a.admin_user_enabled, role_assignment_mode: non_empty(a.role_assignment_mode) },
+        props: ResourceProps::Acr {
+            admin_user_enabled: a.admin_user_enabled,
+            role_assignment_mode: non_empty(a.role_assignment_mode),
+        },
         source,
     });
     Ok(())
@@ -422,6 +489,11 @@ pub fn ml_show(kind: Kind, raw: &RawValue, source: Source, out: &mut RawProject)
         Kind::MlEndpoint => ResourceProps::OnlineEndpoint(azureml::endpoint(&y, false)),
         _ => ResourceProps::Datastore(azureml::datastore(&y, "")),
     };
-    out.resources.push(RawResource { id, name, props, source });
+    out.resources.push(RawResource {
+        id,
+        name,
+        props,
+        source,
+    });
     Ok(())
 }

@@ -99,8 +99,12 @@ pub fn read(text: &str, file: &Arc<str>, out: &mut RawProject) -> Outcome {
     } else if body.starts_with('{') {
         let w: Wrapper = serde_json::from_str(top.get()).ok()?;
         match (w.value, w.group.as_ref().and_then(group_ref), w.members) {
-            (Some(v), _, _) if v.get().trim_start().starts_with('[') => (parse_list(v, file, out)?, None),
-            (_, Some(g), Some(m)) if m.get().trim_start().starts_with('[') => (parse_list(m, file, out)?, Some(g)),
+            (Some(v), _, _) if v.get().trim_start().starts_with('[') => {
+                (parse_list(v, file, out)?, None)
+            }
+            (_, Some(g), Some(m)) if m.get().trim_start().starts_with('[') => {
+                (parse_list(m, file, out)?, Some(g))
+            }
             _ => (vec![top], None),
         }
     } else {
@@ -108,16 +112,28 @@ pub fn read(text: &str, file: &Arc<str>, out: &mut RawProject) -> Outcome {
     };
     let group = group.or_else(|| members_file_group(file));
     if entries.is_empty() {
-        out.findings.push(Finding::load(Severity::Info, "empty JSON list: nothing to load", Source::File { file: file.clone() }));
+        out.findings.push(Finding::load(
+            Severity::Info,
+            "empty JSON list: nothing to load",
+            Source::File { file: file.clone() },
+        ));
         return Some("empty".to_string());
     }
-    let kind = if group.is_some() { Some(Kind::GroupMembers) } else { classify_first(&entries) };
+    let kind = if group.is_some() {
+        Some(Kind::GroupMembers)
+    } else {
+        classify_first(&entries)
+    };
     let kind = kind?;
     let label = load_entries(kind, &entries, group, file, out);
     Some(label)
 }
 
-fn parse_list<'a>(raw: &'a RawValue, file: &Arc<str>, out: &mut RawProject) -> Option<Vec<&'a RawValue>> {
+fn parse_list<'a>(
+    raw: &'a RawValue,
+    file: &Arc<str>,
+    out: &mut RawProject,
+) -> Option<Vec<&'a RawValue>> {
     match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -130,7 +146,9 @@ fn parse_list<'a>(raw: &'a RawValue, file: &Arc<str>, out: &mut RawProject) -> O
 fn group_ref(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Object(o) => ["id", "displayName", "name"].iter().find_map(|k| o.get(*k)?.as_str().map(str::to_string)),
+        Value::Object(o) => ["id", "displayName", "name"]
+            .iter()
+            .find_map(|k| o.get(*k)?.as_str().map(str::to_string)),
         _ => None,
     }
 }
@@ -139,7 +157,9 @@ fn group_ref(v: &Value) -> Option<String> {
 fn members_file_group(file: &str) -> Option<String> {
     let name = file.rsplit('/').next().unwrap_or(file);
     let lower = name.to_ascii_lowercase();
-    let stem = lower.strip_suffix(".members.json").map(|s| &name[..s.len()])?;
+    let stem = lower
+        .strip_suffix(".members.json")
+        .map(|s| &name[..s.len()])?;
     (!stem.is_empty()).then(|| stem.to_string())
 }
 
@@ -162,7 +182,9 @@ fn describe(raw: &RawValue) -> &'static str {
 }
 
 fn classify_first(entries: &[&RawValue]) -> Option<Kind> {
-    let first = entries.iter().find(|e| e.get().trim_start().starts_with('{'))?;
+    let first = entries
+        .iter()
+        .find(|e| e.get().trim_start().starts_with('{'))?;
     let v: Value = serde_json::from_str(first.get()).ok()?;
     classify(&v)
 }
@@ -172,7 +194,9 @@ fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 }
 
 fn has(v: &Value, path: &[&str]) -> bool {
-    path.iter().try_fold(v, |v, k| v.get(k)).is_some_and(|x| !x.is_null())
+    path.iter()
+        .try_fold(v, |v, k| v.get(k))
+        .is_some_and(|x| !x.is_null())
 }
 
 /// Recognise an export by the keys of its first object.
@@ -199,15 +223,22 @@ pub fn classify(v: &Value) -> Option<Kind> {
         "microsoft.containerregistry/registries" => return Some(Kind::Acrs),
         _ => {}
     }
-    if has(v, &["@odata.type"]) || has(v, &["objectType"]) || has(v, &["userPrincipalName"]) || has(v, &["servicePrincipalType"])
-        || has(v, &["securityEnabled"]) || has(v, &["groupTypes"])
+    if has(v, &["@odata.type"])
+        || has(v, &["objectType"])
+        || has(v, &["userPrincipalName"])
+        || has(v, &["servicePrincipalType"])
+        || has(v, &["securityEnabled"])
+        || has(v, &["groupTypes"])
     {
         return Some(Kind::Directory);
     }
     if has(v, &["loginServer"]) || has(v, &["adminUserEnabled"]) {
         return Some(Kind::Acrs);
     }
-    if has(v, &["allowSharedKeyAccess"]) || has(v, &["networkRuleSet"]) || has(v, &["primaryEndpoints"]) {
+    if has(v, &["allowSharedKeyAccess"])
+        || has(v, &["networkRuleSet"])
+        || has(v, &["primaryEndpoints"])
+    {
         return Some(Kind::Storage);
     }
     if has(v, &["properties", "vaultUri"]) || has(v, &["properties", "accessPolicies"]) {
@@ -247,14 +278,24 @@ fn classify_ml(v: &Value) -> Option<Kind> {
     None
 }
 
-fn load_entries(kind: Kind, entries: &[&RawValue], group: Option<String>, file: &Arc<str>, out: &mut RawProject) -> String {
+fn load_entries(
+    kind: Kind,
+    entries: &[&RawValue],
+    group: Option<String>,
+    file: &Arc<str>,
+    out: &mut RawProject,
+) -> String {
     let mut group_principal = group.map(|g| t::group_from_ref(&g, file));
     let mut kinds_seen: Vec<PrincipalKind> = Vec::new();
     for (i, raw) in entries.iter().enumerate() {
         let index = u32::try_from(i).unwrap_or(u32::MAX);
         let src = Source::entry(file, index);
         if !raw.get().trim_start().starts_with('{') {
-            let msg = format!("expected {} at entry {i}, found {}", kind.what(), describe(raw));
+            let msg = format!(
+                "expected {} at entry {i}, found {}",
+                kind.what(),
+                describe(raw)
+            );
             out.findings.push(Finding::load(Severity::Error, msg, src));
             continue;
         }
@@ -273,11 +314,17 @@ fn load_entries(kind: Kind, entries: &[&RawValue], group: Option<String>, file: 
             Kind::Storage => t::storage(raw, src, out),
             Kind::KeyVaults => t::keyvault(raw, src, out),
             Kind::Acrs => t::acr(raw, src, out),
-            Kind::MlWorkspace | Kind::MlCompute | Kind::MlEndpoint | Kind::MlDatastore => t::ml_show(kind, raw, src, out),
+            Kind::MlWorkspace | Kind::MlCompute | Kind::MlEndpoint | Kind::MlDatastore => {
+                t::ml_show(kind, raw, src, out)
+            }
         };
         if let Err(detail) = r {
             let msg = format!("expected {} at entry {i}: {detail}", kind.what());
-            out.findings.push(Finding::load(Severity::Error, msg, Source::entry(file, index)));
+            out.findings.push(Finding::load(
+                Severity::Error,
+                msg,
+                Source::entry(file, index),
+            ));
         }
     }
     if let Some(g) = group_principal {
@@ -303,8 +350,17 @@ fn load_entries(kind: Kind, entries: &[&RawValue], group: Option<String>, file: 
 }
 
 fn member_of(p: &RawPrincipal, src: Source) -> MemberRef {
-    let reference = p.object_id.clone().or_else(|| p.upn.clone()).or_else(|| p.display_name.clone()).unwrap_or_default();
-    MemberRef { reference, kind: Some(p.kind), source: src }
+    let reference = p
+        .object_id
+        .clone()
+        .or_else(|| p.upn.clone())
+        .or_else(|| p.display_name.clone())
+        .unwrap_or_default();
+    MemberRef {
+        reference,
+        kind: Some(p.kind),
+        source: src,
+    }
 }
 
 /// A typed-deserialisation error as one line, without serde_json's position (entry-relative).

@@ -3,7 +3,9 @@
 //! name, and facts no export carries. References stay as written; the model resolves them.
 
 use super::aml_fields::loc;
-use super::raw::{Manifest, ManifestWorkspace, MemberRef, PrincipalKind, RawAssignment, RawFact, RawPrincipal};
+use super::raw::{
+    Manifest, ManifestWorkspace, MemberRef, PrincipalKind, RawAssignment, RawFact, RawPrincipal,
+};
 use super::yaml::{Node, Y};
 use super::Out;
 use crate::finding::{Finding, Severity};
@@ -22,7 +24,10 @@ fn s(y: &Y, k: &str) -> Option<String> {
 pub fn read(y: &Y, file: &Arc<str>, out: &mut Out) {
     let src = |line: u32| Source::line(file, line.max(1));
     let ws: Vec<_> = list(y, "workspaces", file, out).collect();
-    let workspaces = ws.into_iter().filter_map(|(e, line)| workspace(e, line, file, out)).collect();
+    let workspaces = ws
+        .into_iter()
+        .filter_map(|(e, line)| workspace(e, line, file, out))
+        .collect();
     out.manifests.push(Manifest {
         source: src(y.key_line("reach")),
         subscription: s(y, "subscription"),
@@ -52,15 +57,27 @@ pub fn read(y: &Y, file: &Arc<str>, out: &mut Out) {
 }
 
 /// The mapping entries of a list key; a wrong shape is one error finding.
-fn list<'a>(y: &'a Y, key: &str, file: &Arc<str>, out: &mut Out) -> impl Iterator<Item = (&'a Y, u32)> {
+fn list<'a>(
+    y: &'a Y,
+    key: &str,
+    file: &Arc<str>,
+    out: &mut Out,
+) -> impl Iterator<Item = (&'a Y, u32)> {
     let items: &[Y] = match y.get(key) {
         None => &[],
         Some(v) if v.is_null() => &[],
         Some(v) => match v.as_seq() {
             Some(items) => items,
             None => {
-                let msg = format!("reach.yaml `{key}`: expected a list, found {}", v.describe());
-                out.findings.push(Finding::load(Severity::Error, msg, Source::line(file, y.key_line(key).max(1))));
+                let msg = format!(
+                    "reach.yaml `{key}`: expected a list, found {}",
+                    v.describe()
+                );
+                out.findings.push(Finding::load(
+                    Severity::Error,
+                    msg,
+                    Source::line(file, y.key_line(key).max(1)),
+                ));
                 &[]
             }
         },
@@ -70,8 +87,15 @@ fn list<'a>(y: &'a Y, key: &str, file: &Arc<str>, out: &mut Out) -> impl Iterato
         if item.as_map().is_some() {
             good.push((item, item.line));
         } else {
-            let msg = format!("reach.yaml `{key}`: expected a mapping at entry {i}, found {}", item.describe());
-            out.findings.push(Finding::load(Severity::Error, msg, Source::line(file, item.line.max(1))));
+            let msg = format!(
+                "reach.yaml `{key}`: expected a mapping at entry {i}, found {}",
+                item.describe()
+            );
+            out.findings.push(Finding::load(
+                Severity::Error,
+                msg,
+                Source::line(file, item.line.max(1)),
+            ));
         }
     }
     good.into_iter()
@@ -79,7 +103,11 @@ fn list<'a>(y: &'a Y, key: &str, file: &Arc<str>, out: &mut Out) -> impl Iterato
 
 fn missing(what: &str, key: &str, line: u32, file: &Arc<str>, out: &mut Out) {
     let msg = format!("reach.yaml {what}: expected a `{key}` value, found none");
-    out.findings.push(Finding::load(Severity::Error, msg, Source::line(file, line.max(1))));
+    out.findings.push(Finding::load(
+        Severity::Error,
+        msg,
+        Source::line(file, line.max(1)),
+    ));
 }
 
 fn workspace(e: &Y, line: u32, file: &Arc<str>, out: &mut Out) -> Option<ManifestWorkspace> {
@@ -99,8 +127,12 @@ fn principal_kind(t: &str) -> Option<PrincipalKind> {
     match t.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
         "user" => Some(PrincipalKind::User),
         "group" => Some(PrincipalKind::Group),
-        "service_principal" | "serviceprincipal" | "sp" | "app" | "application" => Some(PrincipalKind::ServicePrincipal),
-        "managed_identity" | "managedidentity" | "identity" | "uai" | "user_assigned_identity" => Some(PrincipalKind::ManagedIdentity),
+        "service_principal" | "serviceprincipal" | "sp" | "app" | "application" => {
+            Some(PrincipalKind::ServicePrincipal)
+        }
+        "managed_identity" | "managedidentity" | "identity" | "uai" | "user_assigned_identity" => {
+            Some(PrincipalKind::ManagedIdentity)
+        }
         _ => None,
     }
 }
@@ -120,14 +152,24 @@ fn principal(e: &Y, line: u32, file: &Arc<str>, out: &mut Out) -> Option<RawPrin
     let members = match e.get("members").map(|m| &m.node) {
         Some(Node::Seq(items)) => items
             .iter()
-            .filter_map(|m| m.text().map(|r| MemberRef { reference: r, kind: None, source: Source::line(file, m.line.max(1)) }))
+            .filter_map(|m| {
+                m.text().map(|r| MemberRef {
+                    reference: r,
+                    kind: None,
+                    source: Source::line(file, m.line.max(1)),
+                })
+            })
             .collect(),
         _ => Vec::new(),
     };
-    let upn = name.clone().filter(|n| kind == PrincipalKind::User && n.contains('@'));
+    let upn = name
+        .clone()
+        .filter(|n| kind == PrincipalKind::User && n.contains('@'));
     Some(RawPrincipal {
         kind,
-        object_id: s(e, "id").or_else(|| s(e, "object_id")).or_else(|| s(e, "principal_id")),
+        object_id: s(e, "id")
+            .or_else(|| s(e, "object_id"))
+            .or_else(|| s(e, "principal_id")),
         display_name: name,
         upn,
         client_id: s(e, "client_id"),
@@ -144,7 +186,17 @@ fn assignment(e: &Y, line: u32, file: &Arc<str>, out: &mut Out) -> Option<RawAss
     let role = s(e, "role").or_else(|| s(e, "role_name"));
     let scope = s(e, "scope");
     let (Some(principal_id), Some(scope)) = (principal, scope) else {
-        missing("role assignment", if e.has("principal") || e.has("principal_id") { "scope" } else { "principal" }, line, file, out);
+        missing(
+            "role assignment",
+            if e.has("principal") || e.has("principal_id") {
+                "scope"
+            } else {
+                "principal"
+            },
+            line,
+            file,
+            out,
+        );
         return None;
     };
     if role.is_none() && !e.has("role_definition_id") {
@@ -176,12 +228,18 @@ fn fact(e: &Y, line: u32, file: &Arc<str>, out: &mut Out) -> Option<RawFact> {
         .filter(|(k, _)| k.text != "resource")
         .map(|(k, v)| {
             let value = match v.as_str() {
-                Some(t) if text::is_secret_key(&k.text) && !t.is_empty() => text::REDACTED.to_string(),
+                Some(t) if text::is_secret_key(&k.text) && !t.is_empty() => {
+                    text::REDACTED.to_string()
+                }
                 Some(t) => text::redact(t).into_owned(),
                 None => String::new(),
             };
             (k.text.clone(), value)
         })
         .collect();
-    Some(RawFact { resource, settings, source: Source::line(file, line.max(1)) })
+    Some(RawFact {
+        resource,
+        settings,
+        source: Source::line(file, line.max(1)),
+    })
 }

@@ -64,7 +64,9 @@ pub(crate) type Out = RawProject;
 pub fn load_path(root: &Path, limits: &Limits) -> Result<RawProject, LoadError> {
     let meta = match fs::metadata(root) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LoadError::NotFound(root.to_path_buf())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError::NotFound(root.to_path_buf()))
+        }
         Err(e) => return Err(LoadError::Unreadable(root.to_path_buf(), e.to_string())),
     };
     if !meta.is_dir() {
@@ -78,17 +80,31 @@ pub fn load_path(root: &Path, limits: &Limits) -> Result<RawProject, LoadError> 
         Ok(bytes) => parse_file(&c.rel, &bytes, limits),
         Err(msg) => failed(&c.rel, msg),
     });
-    let mut project = RawProject { root: root.to_path_buf(), findings: walk.findings, ..RawProject::default() };
+    let mut project = RawProject {
+        root: root.to_path_buf(),
+        findings: walk.findings,
+        ..RawProject::default()
+    };
     for rel in walk.skipped {
-        project.files.push(FileInfo { path: rel, kind: "skipped".to_string() });
+        project.files.push(FileInfo {
+            path: rel,
+            kind: "skipped".to_string(),
+        });
     }
     Ok(finish(project, parts))
 }
 
 /// Load in-memory files (relative path, bytes): the demo compiled into the binary, and tests.
 /// Only `.yml`/`.yaml`/`.json` names are read; the same size and count limits apply.
-pub fn load_files(root_label: &str, mut files: Vec<(String, Vec<u8>)>, limits: &Limits) -> RawProject {
-    let mut project = RawProject { root: PathBuf::from(root_label), ..RawProject::default() };
+pub fn load_files(
+    root_label: &str,
+    mut files: Vec<(String, Vec<u8>)>,
+    limits: &Limits,
+) -> RawProject {
+    let mut project = RawProject {
+        root: PathBuf::from(root_label),
+        ..RawProject::default()
+    };
     for f in &mut files {
         f.0 = f.0.replace('\\', "/").trim_start_matches("./").to_string();
     }
@@ -97,24 +113,42 @@ pub fn load_files(root_label: &str, mut files: Vec<(String, Vec<u8>)>, limits: &
     let mut accepted = Vec::new();
     for (rel, bytes) in files {
         let name = rel.rsplit('/').next().unwrap_or(&rel);
-        if !discover::is_config_name(name) || rel.split('/').any(|p| p.starts_with('.') || p == "target") {
+        if !discover::is_config_name(name)
+            || rel.split('/').any(|p| p.starts_with('.') || p == "target")
+        {
             continue;
         }
         let limit = discover::limit_for(&rel, limits);
         let problem = if rel.len() > limits.max_path_len {
-            Some(format!("path longer than {} bytes, skipped", limits.max_path_len))
+            Some(format!(
+                "path longer than {} bytes, skipped",
+                limits.max_path_len
+            ))
         } else if bytes.len() as u64 > limit {
-            Some(format!("file is {} bytes, over the {limit}-byte limit for this kind of file; skipped", bytes.len()))
+            Some(format!(
+                "file is {} bytes, over the {limit}-byte limit for this kind of file; skipped",
+                bytes.len()
+            ))
         } else if accepted.len() >= limits.max_files {
-            Some(format!("more than {} files in the project folder; the rest are skipped", limits.max_files))
+            Some(format!(
+                "more than {} files in the project folder; the rest are skipped",
+                limits.max_files
+            ))
         } else {
             None
         };
         match problem {
             Some(msg) => {
-                let src = Source::File { file: Arc::from(rel.as_str()) };
-                project.findings.push(Finding::load(Severity::Error, msg, src));
-                project.files.push(FileInfo { path: rel, kind: "skipped".to_string() });
+                let src = Source::File {
+                    file: Arc::from(rel.as_str()),
+                };
+                project
+                    .findings
+                    .push(Finding::load(Severity::Error, msg, src));
+                project.files.push(FileInfo {
+                    path: rel,
+                    kind: "skipped".to_string(),
+                });
             }
             None => accepted.push((rel, bytes)),
         }
@@ -137,13 +171,18 @@ fn finish(mut project: RawProject, parts: Vec<RawProject>) -> RawProject {
         project.facts.extend(p.facts);
     }
     project.files.sort_by(|a, b| a.path.cmp(&b.path));
-    project.findings.sort_by(|a, b| (a.source.file(), a.sort_key()).cmp(&(b.source.file(), b.sort_key())));
+    project
+        .findings
+        .sort_by(|a, b| (a.source.file(), a.sort_key()).cmp(&(b.source.file(), b.sort_key())));
     project
 }
 
 /// Run `f` over `items` on all cores; results in input order.
 fn parallel<T: Sync, F: Fn(&T) -> RawProject + Sync>(items: &[T], f: F) -> Vec<RawProject> {
-    let workers = thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    let workers = thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -156,7 +195,12 @@ fn parallel<T: Sync, F: Fn(&T) -> RawProject + Sync>(items: &[T], f: F) -> Vec<R
     };
     let mut results: Vec<(usize, RawProject)> = thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
-            .filter_map(|_| thread::Builder::new().stack_size(STACK).spawn_scoped(s, work).ok())
+            .filter_map(|_| {
+                thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(s, work)
+                    .ok()
+            })
             .collect();
         let mut all = Vec::new();
         for h in handles {
@@ -181,9 +225,14 @@ fn parallel<T: Sync, F: Fn(&T) -> RawProject + Sync>(items: &[T], f: F) -> Vec<R
 const STACK: usize = 64 << 20;
 
 fn failed(rel: &str, msg: String) -> RawProject {
-    let src = Source::File { file: Arc::from(rel) };
+    let src = Source::File {
+        file: Arc::from(rel),
+    };
     RawProject {
-        files: vec![FileInfo { path: rel.to_string(), kind: "error".to_string() }],
+        files: vec![FileInfo {
+            path: rel.to_string(),
+            kind: "error".to_string(),
+        }],
         findings: vec![Finding::load(Severity::Error, msg, src)],
         ..RawProject::default()
     }
@@ -194,20 +243,28 @@ pub(crate) fn parse_file(rel: &str, bytes: &[u8], limits: &Limits) -> RawProject
     let file: Arc<str> = Arc::from(rel);
     let mut out = RawProject::default();
     let kind = classify_and_read(&file, bytes, limits, &mut out);
-    out.files.push(FileInfo { path: rel.to_string(), kind });
+    out.files.push(FileInfo {
+        path: rel.to_string(),
+        kind,
+    });
     out
 }
 
 fn classify_and_read(file: &Arc<str>, bytes: &[u8], limits: &Limits, out: &mut Out) -> String {
     let whole = Source::File { file: file.clone() };
     if yaml::strip_bom(bytes).iter().all(u8::is_ascii_whitespace) {
-        out.findings.push(Finding::load(Severity::Info, "empty file", whole));
+        out.findings
+            .push(Finding::load(Severity::Info, "empty file", whole));
         return "empty".to_string();
     }
     let text = match yaml::utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            out.findings.push(Finding::load(Severity::Error, e.message, Source::line(file, e.line.max(1))));
+            out.findings.push(Finding::load(
+                Severity::Error,
+                e.message,
+                Source::line(file, e.line.max(1)),
+            ));
             return "error".to_string();
         }
     };
@@ -221,12 +278,20 @@ fn classify_and_read(file: &Arc<str>, bytes: &[u8], limits: &Limits, out: &mut O
     let y = match yaml::parse(text, limits) {
         Ok(Some(y)) => y,
         Ok(None) => {
-            out.findings.push(Finding::load(Severity::Info, "empty file (no YAML content)", whole));
+            out.findings.push(Finding::load(
+                Severity::Info,
+                "empty file (no YAML content)",
+                whole,
+            ));
             return "empty".to_string();
         }
         Err(e) => {
             let msg = format!("invalid YAML: {}", e.message);
-            out.findings.push(Finding::load(Severity::Error, msg, Source::line(file, e.line.max(1))));
+            out.findings.push(Finding::load(
+                Severity::Error,
+                msg,
+                Source::line(file, e.line.max(1)),
+            ));
             return "error".to_string();
         }
     };
@@ -244,6 +309,10 @@ fn classify_and_read(file: &Arc<str>, bytes: &[u8], limits: &Limits, out: &mut O
 
 fn unrecognised(file: &Arc<str>, out: &mut Out) -> String {
     let msg = "not recognised as an Azure ML, Azure export or reach.yaml file";
-    out.findings.push(Finding::load(Severity::Info, msg, Source::File { file: file.clone() }));
+    out.findings.push(Finding::load(
+        Severity::Info,
+        msg,
+        Source::File { file: file.clone() },
+    ));
     "unrecognised".to_string()
 }

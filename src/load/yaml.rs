@@ -83,7 +83,10 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut out = Vec::new();
         while let Some(v) = seq.next_element::<Spanned<Node>>()? {
             let line = line_of(&v);
-            out.push(Y { node: v.value, line });
+            out.push(Y {
+                node: v.value,
+                line,
+            });
         }
         Ok(Node::Seq(out))
     }
@@ -92,8 +95,17 @@ impl<'de> Visitor<'de> for NodeVisitor {
         while let Some(k) = map.next_key::<Spanned<KeyText>>()? {
             let v = map.next_value::<Spanned<Node>>()?;
             let line = line_of(&v);
-            let key = Key { line: line_of(&k), text: k.value.0 };
-            out.push((key, Y { node: v.value, line }));
+            let key = Key {
+                line: line_of(&k),
+                text: k.value.0,
+            };
+            out.push((
+                key,
+                Y {
+                    node: v.value,
+                    line,
+                },
+            ));
         }
         Ok(Node::Map(out))
     }
@@ -143,10 +155,14 @@ impl<'de> Visitor<'de> for KeyVisitor {
         KeyText::deserialize(d)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<KeyText, A::Error> {
-        Err(de::Error::custom("expected a scalar mapping key, found a sequence (complex keys are not supported)"))
+        Err(de::Error::custom(
+            "expected a scalar mapping key, found a sequence (complex keys are not supported)",
+        ))
     }
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<KeyText, A::Error> {
-        Err(de::Error::custom("expected a scalar mapping key, found a mapping (complex keys are not supported)"))
+        Err(de::Error::custom(
+            "expected a scalar mapping key, found a mapping (complex keys are not supported)",
+        ))
     }
 }
 
@@ -172,7 +188,11 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
 pub fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     std::str::from_utf8(strip_bom(bytes)).map_err(|e| {
         let upto = e.valid_up_to();
-        let line = strip_bom(bytes)[..upto].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = strip_bom(bytes)[..upto]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         ParseError {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             message: format!("not valid UTF-8 at byte {upto}"),
@@ -225,9 +245,16 @@ fn to_parse_error(e: &serde_saphyr::Error) -> ParseError {
         .location()
         .map_or(0, |l| u32::try_from(l.line()).unwrap_or(u32::MAX));
     let full = e.without_snippet().to_string();
-    let first = full.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("invalid YAML");
+    let first = full
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid YAML");
     let message = crate::text::redact(first).into_owned();
-    ParseError { line, message: tidy(&message) }
+    ParseError {
+        line,
+        message: tidy(&message),
+    }
 }
 
 /// Make budget and parser messages read as "expected …, found …" where possible.
@@ -279,7 +306,10 @@ impl Y {
 
     /// Non-empty scalar text.
     pub fn text(&self) -> Option<String> {
-        self.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+        self.as_str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     }
 
     pub fn as_map(&self) -> Option<&[(Key, Y)]> {
@@ -302,7 +332,10 @@ impl Y {
 
     /// Keys of a mapping.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.as_map().unwrap_or_default().iter().map(|(k, _)| k.text.as_str())
+        self.as_map()
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, _)| k.text.as_str())
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -311,7 +344,8 @@ impl Y {
 
     /// Line of a key (falls back to the value's line).
     pub fn key_line(&self, key: &str) -> u32 {
-        self.entry(key).map_or(0, |(k, v)| if k.line > 0 { k.line } else { v.line })
+        self.entry(key)
+            .map_or(0, |(k, v)| if k.line > 0 { k.line } else { v.line })
     }
 
     /// What a node is, for "found …" messages.
@@ -347,7 +381,15 @@ impl Y {
             Value::Array(a) => Node::Seq(a.iter().map(Y::from_json).collect()),
             Value::Object(o) => Node::Map(
                 o.iter()
-                    .map(|(k, v)| (Key { text: k.clone(), line: 0 }, Y::from_json(v)))
+                    .map(|(k, v)| {
+                        (
+                            Key {
+                                text: k.clone(),
+                                line: 0,
+                            },
+                            Y::from_json(v),
+                        )
+                    })
                     .collect(),
             ),
         };
@@ -365,7 +407,9 @@ mod tests {
 
     #[test]
     fn nested_lines_and_scalars() {
-        let y = p("a: 1\nb:\n  c: [x, true]\n  d: ~\n3: three\ntrue: yes\n").unwrap().unwrap();
+        let y = p("a: 1\nb:\n  c: [x, true]\n  d: ~\n3: three\ntrue: yes\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(y.get("a").unwrap().as_str(), Some("1"));
         let c = y.path(&["b", "c"]).unwrap();
         assert_eq!(c.line, 3);
@@ -386,14 +430,20 @@ mod tests {
     #[test]
     fn complex_key_is_error() {
         let e = p("? [a, b]\n: 1\n").unwrap_err();
-        assert!(e.message.contains("scalar mapping key") || e.line > 0, "{e:?}");
+        assert!(
+            e.message.contains("scalar mapping key") || e.line > 0,
+            "{e:?}"
+        );
     }
 
     #[test]
     fn bom_and_empty() {
         let bytes = b"\xEF\xBB\xBFname: x\n";
         let t = utf8(bytes).unwrap();
-        assert_eq!(p(t).unwrap().unwrap().get("name").unwrap().as_str(), Some("x"));
+        assert_eq!(
+            p(t).unwrap().unwrap().get("name").unwrap().as_str(),
+            Some("x")
+        );
         assert!(p("").unwrap().is_none());
         assert!(p("# only a comment\n\n").unwrap().is_none());
     }
@@ -407,7 +457,9 @@ mod tests {
 
     #[test]
     fn alias_bomb_is_fast_error() {
-        let mut s = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut s = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         let mut prev = 'a';
         for c in 'b'..='k' {
             s.push_str(&format!("{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
@@ -428,7 +480,9 @@ mod tests {
     #[test]
     fn deep_nesting_is_error() {
         let s = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
-        let s2: String = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let s2: String = (0..10_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
         for text in [s, s2] {
             let r = std::thread::Builder::new()
                 .stack_size(64 << 20)
@@ -443,7 +497,8 @@ mod tests {
 
     #[test]
     fn parser_message_is_one_line_and_redacted() {
-        let e = p("key: \"AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL\nx: [").unwrap_err();
+        let e =
+            p("key: \"AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL\nx: [").unwrap_err();
         assert!(!e.message.contains('\n'));
         assert!(!e.message.contains("Zm9vYmFy"), "{}", e.message);
     }

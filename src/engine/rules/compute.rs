@@ -128,27 +128,26 @@ fn apply_acrpull(m: &Model, g: &mut AccessGraph) {
                     );
                 }
             }
-            (_, Some(sai)) if a.created_before_registry => {
-                if !holds(m, g, sai, reg, ACR_PULL) {
-                    let message = format!("compute {name} was created before workspace registry {rname}: AcrPull was not granted automatically and is not assigned, so image pulls fail");
-                    let fix = role_fix(m, sai, ACRPULL_GUID, reg);
-                    gap(
-                        m,
-                        g,
-                        Gap {
-                            rule: "CMP-SAI-ACRPULL",
-                            severity: Severity::Warning,
-                            message,
-                            subject: c,
-                            source: &a.source,
-                            who: Some(sai),
-                            at: reg,
-                            pattern: Some(ACR_PULL),
-                            fix,
-                        },
-                    );
-                }
+            (_, Some(sai)) if a.created_before_registry && !holds(m, g, sai, reg, ACR_PULL) => {
+                let message = format!("compute {name} was created before workspace registry {rname}: AcrPull was not granted automatically and is not assigned, so image pulls fail");
+                let fix = role_fix(m, sai, ACRPULL_GUID, reg);
+                gap(
+                    m,
+                    g,
+                    Gap {
+                        rule: "CMP-SAI-ACRPULL",
+                        severity: Severity::Warning,
+                        message,
+                        subject: c,
+                        source: &a.source,
+                        who: Some(sai),
+                        at: reg,
+                        pattern: Some(ACR_PULL),
+                        fix,
+                    },
+                );
             }
+            (_, Some(_)) if a.created_before_registry => {}
             (_, Some(sai)) => {
                 if let Some(role) = acrpull {
                     g.grant(Grant {
