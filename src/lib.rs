@@ -6,7 +6,12 @@
 //! explained steps) → **report** (text/JSON) → **cli**. `load`, `model` and `engine` never import
 //! a terminal or CLI crate (`tests/architecture.rs` checks it).
 
+pub mod cli;
+pub mod demo;
+pub mod engine;
 pub mod finding;
 pub mod load;
+pub mod model;
+pub mod report;
 pub mod source;
 pub mod text;

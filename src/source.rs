@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The origin of a fact, shown as `relative/path:line`, `relative/path#entry`, `builtin` or `rule`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
     /// A line (1-based) in a project file; path is relative to the project root, `/`-separated.
     Line { file: Arc<str>, line: u32 },
@@ -17,7 +17,10 @@ pub enum Source {
     /// The built-in role catalog shipped in `assets/`.
     Builtin,
     /// Implied by an access rule alone (an automatic grant, say).
+    #[default]
     Rule,
+    /// A what-if assumption given on the command line or in the TUI.
+    Assumed,
 }
 
 impl Source {
@@ -39,14 +42,8 @@ impl Source {
             Source::Line { file, .. } | Source::Entry { file, .. } | Source::File { file } => {
                 Some(file)
             }
-            Source::Builtin | Source::Rule => None,
+            Source::Builtin | Source::Rule | Source::Assumed => None,
         }
-    }
-}
-
-impl Default for Source {
-    fn default() -> Self {
-        Source::Rule
     }
 }
 
@@ -58,6 +55,7 @@ impl fmt::Display for Source {
             Source::File { file } => write!(f, "{file}"),
             Source::Builtin => f.write_str("builtin"),
             Source::Rule => f.write_str("rule"),
+            Source::Assumed => f.write_str("assumed"),
         }
     }
 }

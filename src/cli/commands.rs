@@ -1,0 +1,294 @@
+//! One function per command: load → model → engine → report, and the exit code.
+
+use super::exit::{self, emit, warn, Failure};
+use super::{Cli, Command, ExportFormat, OutFormat, ProjectArgs, WhatIf};
+use crate::engine::{rules, Engine};
+use crate::finding::Severity;
+use crate::load::{self, Limits};
+use crate::model::{self, ResKind};
+use crate::report::{json, text};
+use std::path::{Path, PathBuf};
+
+/// Load a project folder (or the demo) into an engine. Load problems go to stderr; nothing
+/// loaded at all is a failure (exit 2).
+pub fn open(path: Option<&Path>, demo: bool, quiet: bool) -> Result<Engine, Failure> {
+    open_with(path, demo, quiet, &WhatIf::default())
+}
+
+/// Resolve `PRINCIPAL ROLE SCOPE` triples of a what-if option.
+fn triples(
+    m: &model::Model,
+    flat: &[String],
+    what: &str,
+) -> Result<Vec<(model::PrincipalId, model::RoleId, model::ScopeId)>, Failure> {
+    flat.chunks(3)
+        .map(|c| {
+            let [p, r, s] = c else {
+                return Err(Failure::usage(format!(
+                    "reach: {what} takes PRINCIPAL ROLE SCOPE"
+                )));
+            };
+            let bad = |e: model::lookup::LookupError| Failure::usage(format!("reach: {what}: {e}"));
+            Ok((
+                m.resolve_principal(p).map_err(bad)?,
+                m.resolve_role(r).map_err(bad)?,
+                m.resolve_resource(s).map_err(bad)?,
+            ))
+        })
+        .collect()
+}
+
+/// Load, apply what-if assumptions, run the rules.
+pub fn open_with(
+    path: Option<&Path>,
+    demo: bool,
+    quiet: bool,
+    whatif: &WhatIf,
+) -> Result<Engine, Failure> {
+    let raw = if demo {
+        crate::demo::load()
+    } else {
+        let p = path
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        load::load_path(&p, &Limits::default())
+            .map_err(|e| Failure::usage(format!("reach: {e}")))?
+    };
+    let recognised = raw
+        .files
+        .iter()
+        .filter(|f| f.kind != "unrecognised" && f.kind != "error")
+        .count();
+    if recognised == 0 {
+        let mut msg = format!("reach: nothing could be loaded from {}: no Azure ML YAML, Azure export or reach.yaml found", raw.root.display());
+        for f in raw
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .take(5)
+        {
+            msg.push_str(&format!(
+                "\n  {}: {}",
+                crate::text::show(&f.source.to_string()),
+                crate::text::show(&f.message)
+            ));
+        }
+        return Err(Failure::usage(msg));
+    }
+    if !quiet {
+        for f in raw
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+        {
+            warn(&format!(
+                "{}: {}",
+                crate::text::show(&f.source.to_string()),
+                crate::text::show(&f.message)
+            ));
+        }
+    }
+    let mut m = model::build(raw);
+    let extra = triples(&m, &whatif.assume, "--assume-assignment")?
+        .into_iter()
+        .map(|(principal, role, scope)| model::Assignment {
+            principal,
+            role,
+            scope,
+            condition: None,
+            source: crate::source::Source::Assumed,
+            assumed: true,
+        })
+        .collect::<Vec<_>>();
+    let mut revoked = Vec::new();
+    for (p, r, s) in triples(&m, &whatif.revoked, "--assume-revoked")? {
+        let found = m.find_assignments(p, r, s);
+        if found.is_empty() {
+            return Err(Failure::usage(format!(
+                "reach: --assume-revoked: {} holds no {} assignment on {}",
+                crate::text::show(&m.principal(p).name),
+                crate::text::show(&m.role(r).name),
+                crate::text::show(&m.scope_ref(s))
+            )));
+        }
+        revoked.extend(found);
+    }
+    if !extra.is_empty() || !revoked.is_empty() {
+        m.assume(extra, &revoked);
+    }
+    Ok(Engine::new(m))
+}
+
+fn project(p: &ProjectArgs, w: &WhatIf, cli: &Cli) -> Result<Engine, Failure> {
+    open_with(p.path.as_deref(), cli.demo, false, w)
+}
+
+fn lookup_err(e: model::lookup::LookupError) -> Failure {
+    Failure::usage(format!("reach: {e}"))
+}
+
+/// Run a command; returns the exit code.
+pub fn run(cli: &Cli) -> Result<u8, Failure> {
+    let Some(cmd) = &cli.command else {
+        return summary(cli);
+    };
+    match cmd {
+        Command::WhoCan {
+            resource,
+            action,
+            project: p,
+            whatif,
+            format,
+        } => {
+            let e = project(p, whatif, cli)?;
+            let s = e.model().resolve_resource(resource).map_err(lookup_err)?;
+            let w = e
+                .who_can(s, action.as_deref())
+                .map_err(|a| Failure::usage(format!("reach: {}", a.0)))?;
+            emit(&match format {
+                OutFormat::Json => json::to_string(&w) + "\n",
+                OutFormat::Text => text::who_can(&w, action.as_deref()),
+            });
+            Ok(exit::OK)
+        }
+        Command::WhatCan {
+            principal,
+            action,
+            project: p,
+            whatif,
+            format,
+        } => {
+            let e = project(p, whatif, cli)?;
+            let pid = e.model().resolve_principal(principal).map_err(lookup_err)?;
+            let w = e.what_can(pid, action.as_deref());
+            emit(&match format {
+                OutFormat::Json => json::to_string(&w) + "\n",
+                OutFormat::Text => text::what_can(&w),
+            });
+            Ok(exit::OK)
+        }
+        Command::Explain {
+            principal,
+            resource,
+            action,
+            project: p,
+            whatif,
+            format,
+        } => {
+            let e = project(p, whatif, cli)?;
+            let pid = e.model().resolve_principal(principal).map_err(lookup_err)?;
+            let s = e.model().resolve_resource(resource).map_err(lookup_err)?;
+            let op = action
+                .clone()
+                .unwrap_or_else(|| default_op(e.model().scope(s).kind).to_string());
+            let x = e
+                .explain(pid, s, &op)
+                .map_err(|a| Failure::usage(format!("reach: {}", a.0)))?;
+            emit(&match format {
+                OutFormat::Json => json::to_string(&x) + "\n",
+                OutFormat::Text => text::explain(&x),
+            });
+            Ok(exit::OK)
+        }
+        Command::Lint {
+            project: p,
+            whatif,
+            format,
+        } => {
+            let e = open_with(p.path.as_deref(), cli.demo, true, whatif)?;
+            let fs = e.lint();
+            emit(&match format {
+                OutFormat::Json => json::to_string(&serde_json::json!({ "findings": fs })) + "\n",
+                OutFormat::Text => text::findings(&fs),
+            });
+            Ok(if fs.iter().any(|f| f.severity == Severity::Error) {
+                exit::FINDINGS
+            } else {
+                exit::OK
+            })
+        }
+        Command::Export {
+            project: p,
+            whatif,
+            format,
+            resource,
+            principal,
+        } => {
+            let e = project(p, whatif, cli)?;
+            if *format != ExportFormat::Json {
+                return Err(Failure::usage("reach: export formats dot, mermaid and markdown are not available yet; use --format json"));
+            }
+            let doc = crate::report::json::export(&e, resource.as_deref(), principal.as_deref())
+                .map_err(Failure::usage)?;
+            emit(&(doc + "\n"));
+            Ok(exit::OK)
+        }
+        Command::Rules { id, format } => rules_cmd(id.as_deref(), *format),
+    }
+}
+
+fn default_op(k: ResKind) -> &'static str {
+    match k {
+        ResKind::OnlineEndpoint => "score",
+        ResKind::Storage | ResKind::Datastore => "read-blobs",
+        ResKind::KeyVault => "read-secrets",
+        ResKind::Registry => "pull-image",
+        ResKind::Identity => "assign-identity",
+        ResKind::Connection => "read-connection-secrets",
+        _ => "read",
+    }
+}
+
+fn rules_cmd(id: Option<&str>, format: OutFormat) -> Result<u8, Failure> {
+    match id {
+        Some(id) => {
+            let r = rules::rule(id).ok_or_else(|| {
+                let names = rules::catalog()
+                    .into_iter()
+                    .map(|r| (r.id.to_string(), r.id.to_string()));
+                let near = model::lookup::closest(id, names);
+                Failure::usage(format!(
+                    "reach: unknown rule '{}'; closest: {}",
+                    crate::text::show(id),
+                    near.join(", ")
+                ))
+            })?;
+            emit(&match format {
+                OutFormat::Json => json::to_string(r) + "\n",
+                OutFormat::Text => format!(
+                    "{}{}\n\n{}\n\nseed: {}\n",
+                    r.id,
+                    if r.lint { " (lint)" } else { "" },
+                    r.detail,
+                    r.seed
+                ),
+            });
+        }
+        None => {
+            let all = rules::catalog();
+            emit(&match format {
+                OutFormat::Json => json::to_string(&all) + "\n",
+                OutFormat::Text => all
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{:<22}{} {}\n",
+                            r.id,
+                            if r.lint { "L" } else { " " },
+                            r.summary
+                        )
+                    })
+                    .collect::<String>(),
+            });
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// `reach [PATH]` without the TUI: what was loaded and what to try.
+fn summary(cli: &Cli) -> Result<u8, Failure> {
+    let demo = cli.demo || cli.path.is_none();
+    let e = open(cli.path.as_deref(), demo, false)?;
+    emit(&crate::report::text::summary(&e, demo));
+    Ok(exit::OK)
+}

@@ -1,0 +1,139 @@
+//! The command line: clap definitions and one small function per command (args → engine →
+//! report → exit code). Computes no access and prints nothing outside `report` output.
+
+mod commands;
+pub mod exit;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+pub use commands::run;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "reach",
+    version,
+    about = "Who can reach this Azure Machine Learning resource, and why?",
+    long_about = "reach reads a folder of Azure ML CLI v2 YAML, Azure RBAC/Graph exports and a reach.yaml, and explains every path by which an identity reaches a resource. Offline and read-only. With no command it opens the terminal UI (on the built-in demo project when no PATH is given)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Project folder for the terminal UI (default: the built-in demo project).
+    pub path: Option<PathBuf>,
+    /// Use the built-in demo project instead of a folder.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// TUI: no colours (also NO_COLOR).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// TUI: ASCII borders and glyphs.
+    #[arg(long, global = true)]
+    pub ascii: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Dot,
+    Mermaid,
+    Markdown,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ProjectArgs {
+    /// Project folder (default: the current folder).
+    #[arg(short = 'p', long = "path", value_name = "PATH")]
+    pub path: Option<PathBuf>,
+}
+
+/// What-if options: answers are computed as if these changes were made.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct WhatIf {
+    /// Add a hypothetical role assignment (repeatable).
+    #[arg(long = "assume-assignment", num_args = 3, value_names = ["PRINCIPAL", "ROLE", "SCOPE"], action = clap::ArgAction::Append)]
+    pub assume: Vec<String>,
+    /// Remove the matching role assignment(s) (repeatable).
+    #[arg(long = "assume-revoked", num_args = 3, value_names = ["PRINCIPAL", "ROLE", "SCOPE"], action = clap::ArgAction::Append)]
+    pub revoked: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Every identity that reaches RESOURCE, with every path.
+    WhoCan {
+        /// ARM ID, kind:name (endpoint:ep-fraud) or a unique bare name.
+        resource: String,
+        /// Operation (score, read-blobs, pull-image…) or a full Azure action.
+        #[arg(short, long)]
+        action: Option<String>,
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// Every resource PRINCIPAL reaches, with every path.
+    WhatCan {
+        /// UPN, display name, object or client ID, UAI name, or workspace:W / compute:C / endpoint:E.
+        principal: String,
+        #[arg(short, long)]
+        action: Option<String>,
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// Can PRINCIPAL perform the action on RESOURCE? All paths, or what is missing (why_not).
+    Explain {
+        principal: String,
+        resource: String,
+        /// Default: score for endpoints, read-blobs for storage, read-secrets for key vaults,
+        /// pull-image for registries, assign-identity for identities, read otherwise.
+        #[arg(short, long)]
+        action: Option<String>,
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// Load problems and rule findings; exit 1 when any is an error.
+    Lint {
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// The whole access model and findings, for other tools.
+    Export {
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long, conflicts_with = "principal")]
+        resource: Option<String>,
+        #[arg(long)]
+        principal: Option<String>,
+    },
+    /// The rule catalog: every rule ID with its summary and seed; with an ID, its full text.
+    Rules {
+        id: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+}

@@ -1,0 +1,116 @@
+//! Query results as plain data: they serialise to the JSON of `interface.md`. No formatting here.
+
+use crate::model::{PrincipalKind, ResKind};
+use crate::source::Source;
+use serde::Serialize;
+
+/// One explained step of a path: which rule, in words, and the config entry behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub rule: &'static str,
+    pub text: String,
+    pub source: Source,
+    /// Depends on a what-if assumption.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub assumed: bool,
+}
+
+/// A path from a principal to a resource action, principal first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccessPath {
+    /// The operation or action this path reaches (when a query covers several).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub rules: Vec<&'static str>,
+    pub steps: Vec<Step>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub assumed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PrincipalRef {
+    pub name: String,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: PrincipalKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResourceRef {
+    pub id: String,
+    pub kind: ResKind,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PrincipalAccess {
+    #[serde(flatten)]
+    pub principal: PrincipalRef,
+    /// Operations reached (summary), when the query named no single action.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    pub paths: Vec<AccessPath>,
+    /// Paths left out by the per-principal cap.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_paths: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WhoCan {
+    pub resource: ResourceRef,
+    /// The action asked about; None = every summarised operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub principals: Vec<PrincipalAccess>,
+    /// What reach cannot know from the files (groups whose members were not exported…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResourceAccess {
+    #[serde(flatten)]
+    pub resource: ResourceRef,
+    pub actions: Vec<String>,
+    pub paths: Vec<AccessPath>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_paths: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WhatCan {
+    pub principal: PrincipalRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub resources: Vec<ResourceAccess>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// What is missing for an access that is not there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    pub rule: &'static str,
+    pub text: String,
+}
+
+pub use crate::finding::Fix;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub principal: PrincipalRef,
+    pub resource: ResourceRef,
+    pub action: String,
+    pub allowed: bool,
+    pub paths: Vec<AccessPath>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_paths: usize,
+    pub why_not: Vec<Missing>,
+    pub fixes: Vec<Fix>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}

@@ -1,0 +1,344 @@
+//! The engine: rules turn the model into an access graph once; queries walk it and return paths
+//! of explained steps as plain data. Knows nothing of terminals or output formats.
+
+pub mod action;
+pub mod explain;
+pub mod export;
+pub mod fixes;
+pub mod graph;
+mod query;
+pub mod rules;
+mod why_not;
+
+pub use explain::*;
+pub use query::short_action;
+
+use crate::finding::Finding;
+use crate::model::{Assignment, Model, PrincipalId, ResKind, ScopeId};
+use action::ActionError;
+use graph::AccessGraph;
+use query::{Holders, PathSet, RawPath, Search};
+use std::collections::HashSet;
+
+/// Default cap on paths shown per principal; the rest are counted as "N more".
+pub const DEFAULT_MAX_PATHS: usize = 8;
+
+pub struct Engine {
+    model: Model,
+    graph: AccessGraph,
+    /// No what-if overlay at query time: assumptions are applied to the model before the rules
+    /// run (`Model::assume`), so rule-derived edges see them too.
+    no_extra: Vec<Assignment>,
+    no_revoked: HashSet<usize>,
+    pub max_paths: usize,
+}
+
+impl Engine {
+    /// Run every rule over the model and build the access graph.
+    pub fn new(model: Model) -> Engine {
+        let mut graph = AccessGraph::default();
+        for rule in rules::catalog() {
+            (rule.apply)(&model, &mut graph);
+        }
+        Engine {
+            model,
+            graph,
+            no_extra: Vec::new(),
+            no_revoked: HashSet::new(),
+            max_paths: DEFAULT_MAX_PATHS,
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+    pub fn graph(&self) -> &AccessGraph {
+        &self.graph
+    }
+
+    /// Take the model back (for a reload).
+    pub fn into_model(self) -> Model {
+        self.model
+    }
+
+    /// Whether any what-if assumption is in force.
+    pub fn has_assumptions(&self) -> bool {
+        self.model.assignments.iter().any(|a| a.assumed)
+    }
+
+    fn search(&self) -> Search<'_> {
+        Search::new(
+            &self.model,
+            &self.graph,
+            &self.no_extra,
+            &self.no_revoked,
+            self.max_paths.max(1) * 4,
+        )
+    }
+
+    pub fn principal_ref(&self, p: PrincipalId) -> PrincipalRef {
+        let pr = self.model.principal(p);
+        PrincipalRef {
+            name: pr.name.clone(),
+            id: pr
+                .object_id
+                .clone()
+                .or_else(|| pr.resource.map(|r| self.model.scope(r).id.to_string()))
+                .unwrap_or_default(),
+            kind: pr.kind,
+        }
+    }
+
+    pub fn resource_ref(&self, s: ScopeId) -> ResourceRef {
+        let sc = self.model.scope(s);
+        ResourceRef {
+            id: sc.id.to_string(),
+            kind: sc.kind,
+            name: self.model.scope_label(s),
+        }
+    }
+
+    /// Every principal that can perform `op` (an operation name or full action) on `s`; with
+    /// no action, every summarised operation of the resource kind.
+    pub fn who_can(&self, s: ScopeId, op: Option<&str>) -> Result<WhoCan, ActionError> {
+        let ops = self.ops_for(s, op)?;
+        let mut search = self.search();
+        let mut per: std::collections::BTreeMap<
+            PrincipalId,
+            (Vec<String>, Vec<AccessPath>, usize),
+        > = Default::default();
+        for (label, action) in &ops {
+            let h = search.holders(s, action);
+            for (p, set) in h.iter() {
+                let e = per.entry(*p).or_default();
+                e.0.push(label.clone());
+                let tag = (ops.len() > 1).then(|| label.clone());
+                e.1.extend(set.paths.iter().map(|r| to_path(r, tag.clone())));
+                e.2 += set.more;
+            }
+        }
+        let mut principals: Vec<PrincipalAccess> = per
+            .into_iter()
+            .map(|(p, (actions, paths, more))| {
+                self.principal_access(
+                    p,
+                    if ops.len() > 1 { actions } else { Vec::new() },
+                    paths,
+                    more,
+                )
+            })
+            .collect();
+        principals.sort_by(principal_order);
+        let notes = self.membership_notes(principals.iter().map(|p| p.principal.name.as_str()));
+        Ok(WhoCan {
+            resource: self.resource_ref(s),
+            action: (ops.len() == 1).then(|| ops[0].1.clone()),
+            principals,
+            notes,
+        })
+    }
+
+    fn principal_access(
+        &self,
+        p: PrincipalId,
+        actions: Vec<String>,
+        mut paths: Vec<AccessPath>,
+        more: usize,
+    ) -> PrincipalAccess {
+        sort_paths(&mut paths);
+        let extra = paths.len().saturating_sub(self.max_paths);
+        paths.truncate(self.max_paths);
+        PrincipalAccess {
+            principal: self.principal_ref(p),
+            actions,
+            paths,
+            more_paths: more + extra,
+        }
+    }
+
+    /// What `p` can reach: every resource with the operations it can perform there (or the
+    /// given action), each with its paths.
+    pub fn what_can(&self, p: PrincipalId, op: Option<&str>) -> WhatCan {
+        let mut search = self.search().for_principal(p);
+        let mut resources = Vec::new();
+        for s in self.model.scope_ids() {
+            if matches!(
+                self.model.scope(s).kind,
+                ResKind::Root | ResKind::ManagementGroup
+            ) {
+                continue;
+            }
+            let Ok(ops) = self.ops_for(s, op) else {
+                continue;
+            };
+            if let Some(a) = op.filter(|o| o.contains('/')) {
+                let ty = self.model.scope(s).id.resource_type().to_ascii_lowercase();
+                if !a.to_ascii_lowercase().starts_with(&format!("{ty}/")) {
+                    continue;
+                }
+            }
+            let mut actions = Vec::new();
+            let mut paths = Vec::new();
+            let mut more = 0;
+            for (label, action) in &ops {
+                let h = search.holders(s, action);
+                if let Some(set) = h.get(&p) {
+                    actions.push(label.clone());
+                    let tag = (ops.len() > 1).then(|| label.clone());
+                    paths.extend(set.paths.iter().map(|r| to_path(r, tag.clone())));
+                    more += set.more;
+                }
+            }
+            if actions.is_empty() {
+                continue;
+            }
+            sort_paths(&mut paths);
+            more += paths.len().saturating_sub(self.max_paths);
+            paths.truncate(self.max_paths);
+            resources.push(ResourceAccess {
+                resource: self.resource_ref(s),
+                actions,
+                paths,
+                more_paths: more,
+            });
+        }
+        let notes = self.principal_notes(p);
+        WhatCan {
+            principal: self.principal_ref(p),
+            action: op.map(str::to_string),
+            resources,
+            notes,
+        }
+    }
+
+    /// Can `p` perform `op` on `s`? All paths, and when not, what is missing.
+    pub fn explain(
+        &self,
+        p: PrincipalId,
+        s: ScopeId,
+        op: &str,
+    ) -> Result<Explanation, ActionError> {
+        let action = action::resolve(&self.model, s, op)?;
+        let mut search = self.search().for_principal(p);
+        let h: std::rc::Rc<Holders> = search.holders(s, &action);
+        let set: PathSet = h.get(&p).cloned().unwrap_or_default();
+        let mut paths: Vec<AccessPath> = set.paths.iter().map(|r| to_path(r, None)).collect();
+        sort_paths(&mut paths);
+        let more = set.more + paths.len().saturating_sub(self.max_paths);
+        paths.truncate(self.max_paths);
+        let allowed = !paths.is_empty();
+        let why_not = if allowed {
+            Vec::new()
+        } else {
+            why_not::why_not(self, &mut search, p, s, &action)
+        };
+        let mut fixes = if allowed {
+            Vec::new()
+        } else {
+            self.fixes(p, s, &action)
+        };
+        if !allowed {
+            for f in why_not::hints(self, p, s, &action).filter_map(|h| h.fix.clone()) {
+                if !fixes.contains(&f) {
+                    fixes.push(f);
+                }
+            }
+        }
+        Ok(Explanation {
+            principal: self.principal_ref(p),
+            resource: self.resource_ref(s),
+            action,
+            allowed,
+            paths,
+            more_paths: more,
+            why_not,
+            fixes,
+            notes: self.principal_notes(p),
+        })
+    }
+
+    /// Every finding: load problems, model problems and lint results, in a stable order.
+    pub fn lint(&self) -> Vec<Finding> {
+        let mut all: Vec<Finding> = self.model.findings.clone();
+        all.extend(self.graph.findings.iter().cloned());
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all.dedup();
+        all
+    }
+
+    fn ops_for(&self, s: ScopeId, op: Option<&str>) -> Result<Vec<(String, String)>, ActionError> {
+        match op {
+            Some(o) => Ok(vec![(o.to_string(), action::resolve(&self.model, s, o)?)]),
+            None => Ok(action::summary_ops(self.model.scope(s).kind)
+                .iter()
+                .filter_map(|o| {
+                    action::resolve(&self.model, s, o)
+                        .ok()
+                        .map(|a| (o.to_string(), a))
+                })
+                .collect()),
+        }
+    }
+
+    fn membership_notes<'a>(&self, names: impl Iterator<Item = &'a str>) -> Vec<String> {
+        let mut notes = Vec::new();
+        for n in names {
+            for &p in self.model.principals_by_key(n) {
+                let pr = self.model.principal(p);
+                if pr.kind == crate::model::PrincipalKind::Group && !pr.members_exported {
+                    notes.push(format!(
+                        "group {} reaches it, but its members were not exported: they reach it too",
+                        pr.name
+                    ));
+                }
+            }
+        }
+        notes.sort();
+        notes.dedup();
+        notes
+    }
+
+    fn principal_notes(&self, p: PrincipalId) -> Vec<String> {
+        let pr = self.model.principal(p);
+        let mut notes = Vec::new();
+        if !pr.described {
+            notes.push(format!(
+                "{} appears only in role assignments: its group memberships were not exported",
+                pr.name
+            ));
+        }
+        notes
+    }
+}
+
+pub(crate) fn to_path(r: &RawPath, action: Option<String>) -> AccessPath {
+    AccessPath {
+        action,
+        rules: r.steps.iter().map(|s| s.rule).collect(),
+        steps: r.steps.clone(),
+        assumed: r.assumed(),
+    }
+}
+
+fn sort_paths(paths: &mut [AccessPath]) {
+    paths.sort_by(|a, b| {
+        (
+            a.steps.len(),
+            &a.action,
+            a.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+        )
+            .cmp(&(
+                b.steps.len(),
+                &b.action,
+                b.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            ))
+    });
+}
+
+fn principal_order(a: &PrincipalAccess, b: &PrincipalAccess) -> std::cmp::Ordering {
+    (a.principal.name.to_ascii_lowercase(), &a.principal.id)
+        .cmp(&(b.principal.name.to_ascii_lowercase(), &b.principal.id))
+}
+
+#[cfg(test)]
+mod tests;

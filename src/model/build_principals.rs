@@ -1,0 +1,626 @@
+//! Principals, identity attachments, reach.yaml facts, assignments, deny assignments and the
+//! transitive group closure (a membership cycle is a finding, never a hang).
+
+use super::build::Builder;
+use super::principal::kind_from_word;
+use super::*;
+use crate::finding::Severity;
+use crate::load::raw::*;
+use crate::text::show;
+
+const EVERYONE: &str = "00000000-0000-0000-0000-000000000000";
+
+impl Builder {
+    fn index_principal(&mut self, p: PrincipalId) {
+        let pr = &self.m.principals[p.0 as usize];
+        let mut keys: Vec<String> = vec![pr.name.to_ascii_lowercase()];
+        for k in [&pr.object_id, &pr.client_id, &pr.upn, &pr.display_name]
+            .into_iter()
+            .flatten()
+        {
+            keys.push(k.to_ascii_lowercase());
+        }
+        if let Some(r) = pr.resource.filter(|_| !pr.system_assigned) {
+            keys.push(self.m.scope(r).id.norm().to_string());
+        }
+        for k in keys {
+            let e = self.m.principal_index.entry(k).or_default();
+            if !e.contains(&p) {
+                e.push(p);
+            }
+        }
+    }
+
+    fn add_principal(&mut self, pr: Principal) -> PrincipalId {
+        let id = PrincipalId(self.m.principals.len() as u32);
+        self.m.principals.push(pr);
+        self.index_principal(id);
+        id
+    }
+
+    fn by_object_id(&self, oid: &str) -> Option<PrincipalId> {
+        let o = oid.trim().to_ascii_lowercase();
+        self.m.principal_index.get(&o)?.iter().copied().find(|p| {
+            self.m.principals[p.0 as usize]
+                .object_id
+                .as_deref()
+                .is_some_and(|x| x.eq_ignore_ascii_case(&o))
+        })
+    }
+
+    pub(super) fn principals(&mut self, raw: &RawProject) {
+        for rp in &raw.principals {
+            let existing = rp
+                .object_id
+                .as_deref()
+                .and_then(|o| self.by_object_id(o))
+                .or_else(|| {
+                    let key = rp.upn.as_deref().or(rp.display_name.as_deref())?;
+                    self.m
+                        .principal_index
+                        .get(&key.to_ascii_lowercase())?
+                        .iter()
+                        .copied()
+                        .find(|p| self.m.principal(*p).kind == rp.kind)
+                });
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    let name = principal_name(rp);
+                    self.add_principal(Principal::new(rp.kind, name))
+                }
+            };
+            {
+                let p = &mut self.m.principals[id.0 as usize];
+                p.described = true;
+                p.object_id = p.object_id.take().or_else(|| rp.object_id.clone());
+                p.client_id = p.client_id.take().or_else(|| rp.client_id.clone());
+                p.upn = p.upn.take().or_else(|| rp.upn.clone());
+                p.display_name = p.display_name.take().or_else(|| rp.display_name.clone());
+                p.system_assigned |= rp.system_assigned;
+                if rp.kind == PrincipalKind::Group && !rp.members_exported && p.members.is_empty() {
+                    p.members_exported = false;
+                } else if rp.kind == PrincipalKind::Group && rp.members_exported {
+                    p.members_exported = true;
+                }
+                p.sources.push(rp.source.clone());
+            }
+            if let Some(r) = &rp.resource_id {
+                if let Some(a) = ArmId::parse(r) {
+                    self.mi_by_resource.insert(a.norm().to_string(), id);
+                    if !rp.system_assigned {
+                        let s = self.ensure(&a);
+                        self.m.principals[id.0 as usize].resource = Some(s);
+                    }
+                }
+            }
+            self.index_principal(id);
+        }
+        // members after every principal exists
+        for rp in &raw.principals {
+            let Some(g) = rp
+                .object_id
+                .as_deref()
+                .and_then(|o| self.by_object_id(o))
+                .or_else(|| {
+                    self.m
+                        .principals_by_key(&principal_name(rp))
+                        .first()
+                        .copied()
+                })
+            else {
+                continue;
+            };
+            for m in &rp.members {
+                let member = self.member(m);
+                self.add_member(g, member, m.source.clone());
+            }
+        }
+        // UAIs from `az identity` exports
+        for r in &raw.resources {
+            if let ResourceProps::Identity {
+                client_id,
+                principal_id,
+            } = &r.props
+            {
+                let Some(a) = ArmId::parse(&r.id) else {
+                    continue;
+                };
+                let p = self.uai(&a);
+                let pr = &mut self.m.principals[p.0 as usize];
+                pr.object_id = pr.object_id.take().or_else(|| principal_id.clone());
+                pr.client_id = pr.client_id.take().or_else(|| client_id.clone());
+                pr.described = true;
+                pr.sources.push(r.source.clone());
+                self.index_principal(p);
+            }
+        }
+    }
+
+    fn member(&mut self, m: &MemberRef) -> PrincipalId {
+        if let Some(p) = self.by_object_id(&m.reference) {
+            return p;
+        }
+        if let Some(p) = self.m.principals_by_key(&m.reference).first() {
+            return *p;
+        }
+        let mut pr = Principal::new(m.kind.unwrap_or(PrincipalKind::User), m.reference.clone());
+        if looks_like_guid(&m.reference) {
+            pr.object_id = Some(m.reference.to_ascii_lowercase());
+        }
+        pr.sources.push(m.source.clone());
+        self.add_principal(pr)
+    }
+
+    fn add_member(&mut self, group: PrincipalId, member: PrincipalId, src: Source) {
+        if self
+            .m
+            .principal(group)
+            .members
+            .iter()
+            .any(|(m, _)| *m == member)
+        {
+            return;
+        }
+        self.m.principals[group.0 as usize]
+            .members
+            .push((member, src.clone()));
+        self.m.principals[member.0 as usize]
+            .member_of
+            .push((group, src));
+    }
+
+    /// The principal of a user-assigned identity, created if needed.
+    pub(super) fn uai(&mut self, a: &ArmId) -> PrincipalId {
+        if let Some(p) = self.mi_by_resource.get(a.norm()) {
+            return *p;
+        }
+        let s = self.ensure(a);
+        let mut pr = Principal::new(PrincipalKind::ManagedIdentity, a.name().to_string());
+        pr.resource = Some(s);
+        let p = self.add_principal(pr);
+        self.mi_by_resource.insert(a.norm().to_string(), p);
+        p
+    }
+
+    /// The system-assigned identity of `owner`, matched to an exported service principal by its
+    /// owner ARM ID or (CMP-SAI-NAME) by the display name `<workspace>/computes/<compute>`.
+    fn sai(&mut self, owner: ScopeId) -> PrincipalId {
+        if let Some(p) = self.sai_owner.get(&owner) {
+            return *p;
+        }
+        let sc = self.m.scope(owner);
+        let word = match sc.kind {
+            ResKind::Workspace => "workspace",
+            ResKind::Compute => "compute",
+            ResKind::OnlineEndpoint | ResKind::BatchEndpoint => "endpoint",
+            _ => "resource",
+        };
+        let name = format!("{word}:{}", sc.name);
+        let cmp_name = sc
+            .workspace
+            .filter(|_| sc.kind == ResKind::Compute)
+            .map(|w| format!("{}/computes/{}", self.m.scope(w).name, sc.name).to_ascii_lowercase());
+        let found = self.mi_by_resource.get(sc.id.norm()).copied().or_else(|| {
+            let n = cmp_name?;
+            self.m.principal_ids().find(|p| {
+                let pr = self.m.principal(*p);
+                pr.kind == PrincipalKind::ManagedIdentity
+                    && pr
+                        .display_name
+                        .as_deref()
+                        .is_some_and(|d| d.trim_start_matches('/').eq_ignore_ascii_case(&n))
+            })
+        });
+        let p = match found {
+            Some(p) => {
+                self.m.principals[p.0 as usize].name = name;
+                p
+            }
+            None => self.add_principal(Principal::new(PrincipalKind::ManagedIdentity, name)),
+        };
+        let pr = &mut self.m.principals[p.0 as usize];
+        pr.system_assigned = true;
+        pr.resource = Some(owner);
+        self.index_principal(p);
+        self.sai_owner.insert(owner, p);
+        p
+    }
+
+    pub(super) fn attach_identities(&mut self, _raw: &RawProject) {
+        let owners: Vec<ScopeId> = self
+            .m
+            .scope_ids()
+            .filter(|s| {
+                matches!(
+                    self.m.scope(*s).kind,
+                    ResKind::Workspace
+                        | ResKind::Compute
+                        | ResKind::OnlineEndpoint
+                        | ResKind::BatchEndpoint
+                )
+            })
+            .collect();
+        for s in owners {
+            let kind = self.m.scope(s).kind;
+            let spec = self.identity_specs.get(&s).cloned();
+            let has_description = !self.m.scope(s).sources.is_empty();
+            let (type_str, uais, src) = match &spec {
+                Some((sp, src)) => (sp.kind.clone(), sp.user_assigned.clone(), src.clone()),
+                None => {
+                    // defaults: workspaces and online endpoints get a system-assigned identity
+                    let default = match kind {
+                        ResKind::Workspace | ResKind::OnlineEndpoint if has_description => {
+                            "system_assigned"
+                        }
+                        _ => "none",
+                    };
+                    (
+                        default.to_string(),
+                        Vec::new(),
+                        self.m.scope(s).sources.first().cloned().unwrap_or_default(),
+                    )
+                }
+            };
+            let system = type_str.contains("system_assigned")
+                || (self.mi_by_resource.contains_key(self.m.scope(s).id.norm())
+                    && spec.is_none()
+                    && has_description);
+            let mut attach = IdentityAttach {
+                system: None,
+                user: Vec::new(),
+                source: src.clone(),
+                kind: type_str.clone(),
+            };
+            if system {
+                attach.system = Some(self.sai(s));
+            }
+            for u in &uais {
+                let line_src = match &src {
+                    Source::Line { file, .. } if u.line > 0 => Source::line(file, u.line),
+                    o => o.clone(),
+                };
+                match ArmId::parse(&u.value) {
+                    Some(a) => {
+                        let p = self.uai(&a);
+                        attach.user.push((p, line_src));
+                    }
+                    None => {
+                        // a placeholder such as `identity_resource_id`: keep a named identity
+                        let mut pr =
+                            Principal::new(PrincipalKind::ManagedIdentity, u.value.clone());
+                        pr.sources.push(line_src.clone());
+                        let p = self.add_principal(pr);
+                        attach.user.push((p, line_src));
+                    }
+                }
+            }
+            match kind {
+                ResKind::Workspace => self.workspace_mut(s).identity = attach,
+                ResKind::Compute => self.compute_mut(s).identity = attach,
+                _ => {
+                    if has_description {
+                        self.endpoint_mut(s).identity = attach;
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn facts(&mut self, raw: &RawProject) {
+        for f in &raw.facts {
+            let target = match self.m.resolve_resource(&f.resource) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.finding(
+                        "MODEL",
+                        Severity::Warning,
+                        format!("reach.yaml fact: {e}"),
+                        f.resource.clone(),
+                        f.source.clone(),
+                    );
+                    continue;
+                }
+            };
+            for (k, v) in &f.settings {
+                self.fact(target, k, v, &f.source);
+            }
+        }
+    }
+
+    fn fact(&mut self, s: ScopeId, key: &str, value: &str, src: &Source) {
+        let yes = matches!(
+            value.to_ascii_lowercase().as_str(),
+            "true" | "yes" | "enabled" | "1"
+        );
+        let kind = self.m.scope(s).kind;
+        match (kind, key) {
+            (ResKind::Registry, "admin_user_enabled") => {
+                self.registry_mut(s).admin_enabled = Some((yes, src.clone()))
+            }
+            (ResKind::Registry, "role_assignment_mode") => {
+                if value.to_ascii_lowercase().contains("abac") {
+                    self.registry_mut(s).abac_mode = Some(src.clone());
+                }
+            }
+            (ResKind::KeyVault, "permission_model") => {
+                let kv = self.keyvault_mut(s);
+                kv.rbac = value.eq_ignore_ascii_case("rbac");
+                kv.model_source = Some(src.clone());
+            }
+            (ResKind::Storage, "allow_shared_key_access") => {
+                let st = self.storage_mut(s);
+                st.allow_shared_key = yes;
+                st.shared_key_source = Some(src.clone());
+            }
+            (ResKind::OnlineEndpoint | ResKind::BatchEndpoint, "created_by") => {
+                match self.m.resolve_principal(value) {
+                    Ok(p) => self.endpoint_mut(s).created_by = Some((p, src.clone())),
+                    Err(e) => self.finding(
+                        "MODEL",
+                        Severity::Warning,
+                        format!("reach.yaml fact created_by: {e}"),
+                        value.to_string(),
+                        src.clone(),
+                    ),
+                }
+            }
+            (ResKind::Compute, "pulls_from_workspace_registry") => {
+                self.compute_mut(s).pulls_from_workspace_registry = yes
+            }
+            (ResKind::Compute, "created_before_registry") => {
+                self.compute_mut(s).created_before_registry = yes
+            }
+            _ => {
+                let msg = format!(
+                    "reach.yaml fact '{}' is not known for a {}; ignored",
+                    show(key),
+                    kind.word()
+                );
+                self.finding(
+                    "MODEL",
+                    Severity::Warning,
+                    msg,
+                    self.m.scope(s).id.to_string(),
+                    src.clone(),
+                );
+            }
+        }
+    }
+
+    pub(super) fn assignments(&mut self, raw: &RawProject) {
+        for a in &raw.assignments {
+            let Some(role) = self.resolve_role(a) else {
+                continue;
+            };
+            let Some(principal) = self.assignment_principal(a) else {
+                continue;
+            };
+            let scope = if a.scope.trim().starts_with('/') {
+                self.ensure_str(&a.scope, "role assignment scope", &a.source)
+            } else {
+                match self.m.resolve_resource(&a.scope) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        self.finding(
+                            "MODEL",
+                            Severity::Warning,
+                            format!("role assignment scope: {e}"),
+                            a.scope.clone(),
+                            a.source.clone(),
+                        );
+                        None
+                    }
+                }
+            };
+            let Some(scope) = scope else { continue };
+            let condition = a.condition.clone().filter(|c| !c.trim().is_empty());
+            self.m.assignments.push(Assignment {
+                principal,
+                role,
+                scope,
+                condition,
+                source: a.source.clone(),
+                assumed: false,
+            });
+        }
+    }
+
+    fn resolve_role(&mut self, a: &RawAssignment) -> Option<RoleId> {
+        let by_id = a
+            .role_definition_id
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .and_then(|id| self.m.role_by_guid(id));
+        let r = by_id.or_else(|| a.role_name.as_deref().and_then(|n| self.m.role_by_name(n)));
+        if r.is_none() {
+            let what = a
+                .role_definition_id
+                .clone()
+                .or_else(|| a.role_name.clone())
+                .unwrap_or_default();
+            let msg = format!("role assignment names role '{}', which is neither built in nor in an exported role definition; assignment ignored", show(&what));
+            self.finding("MODEL", Severity::Warning, msg, what, a.source.clone());
+        }
+        r
+    }
+
+    fn assignment_principal(&mut self, a: &RawAssignment) -> Option<PrincipalId> {
+        if let Some(p) = self.by_object_id(&a.principal_id) {
+            return Some(p);
+        }
+        if !looks_like_guid(&a.principal_id) {
+            // reach.yaml: a name or reference
+            return match self.m.resolve_principal(&a.principal_id) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.finding(
+                        "MODEL",
+                        Severity::Warning,
+                        format!("role assignment principal: {e}; assignment ignored"),
+                        a.principal_id.clone(),
+                        a.source.clone(),
+                    );
+                    None
+                }
+            };
+        }
+        // Known only from the assignment export: membership and details unknown.
+        let kind = a
+            .principal_type
+            .as_deref()
+            .and_then(kind_from_word)
+            .unwrap_or(PrincipalKind::User);
+        let name = a
+            .principal_name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| a.principal_id.clone());
+        let mut pr = Principal::new(kind, name);
+        pr.object_id = Some(a.principal_id.to_ascii_lowercase());
+        if kind == PrincipalKind::Group {
+            pr.members_exported = false;
+        }
+        pr.sources.push(a.source.clone());
+        Some(self.add_principal(pr))
+    }
+
+    pub(super) fn denies(&mut self, raw: &RawProject) {
+        for d in &raw.denies {
+            let Some(scope) = self.ensure_str(&d.scope, "deny assignment scope", &d.source) else {
+                continue;
+            };
+            let principals = d
+                .principals
+                .iter()
+                .map(|o| {
+                    if o.trim() == EVERYONE {
+                        DenyTarget::Everyone
+                    } else {
+                        self.by_object_id(o)
+                            .map_or_else(|| DenyTarget::Unknown(o.clone()), DenyTarget::Principal)
+                    }
+                })
+                .collect();
+            let excluded = d
+                .exclude_principals
+                .iter()
+                .filter_map(|o| self.by_object_id(o))
+                .collect();
+            self.m.denies.push(Deny {
+                name: d.name.clone(),
+                scope,
+                permissions: d.permissions.clone(),
+                principals,
+                excluded,
+                no_children: d.do_not_apply_to_child_scopes,
+                source: d.source.clone(),
+            });
+        }
+        // key vault access policies: object id → principal
+        for i in 0..self.m.scopes.len() {
+            let oids: Vec<String> = match &self.m.scopes[i].attrs {
+                Attrs::KeyVault(kv) => kv
+                    .access_policies
+                    .iter()
+                    .map(|a| a.object_id.clone())
+                    .collect(),
+                _ => continue,
+            };
+            let resolved: Vec<Option<PrincipalId>> =
+                oids.iter().map(|o| self.by_object_id(o)).collect();
+            if let Attrs::KeyVault(kv) = &mut self.m.scopes[i].attrs {
+                for (ap, p) in kv.access_policies.iter_mut().zip(resolved) {
+                    ap.principal = p;
+                }
+            }
+        }
+    }
+
+    /// Transitive group membership for every principal (iterative, so cycles terminate); each
+    /// cycle is reported once.
+    pub(super) fn group_closure(&mut self) {
+        let n = self.m.principals.len();
+        let mut closure = vec![Vec::new(); n];
+        let mut cyclic: Vec<PrincipalId> = Vec::new();
+        for (i, slot) in closure.iter_mut().enumerate() {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut stack: Vec<PrincipalId> = self.m.principals[i]
+                .member_of
+                .iter()
+                .map(|(g, _)| *g)
+                .collect();
+            while let Some(g) = stack.pop() {
+                if seen.insert(g) {
+                    stack.extend(
+                        self.m.principals[g.0 as usize]
+                            .member_of
+                            .iter()
+                            .map(|(x, _)| *x),
+                    );
+                }
+            }
+            if seen.contains(&PrincipalId(i as u32)) {
+                cyclic.push(PrincipalId(i as u32));
+            }
+            *slot = seen.into_iter().collect();
+        }
+        let mut reported: Vec<PrincipalId> = Vec::new();
+        for g in cyclic {
+            if reported.contains(&g) {
+                continue;
+            }
+            let ring: Vec<PrincipalId> = closure[g.0 as usize]
+                .iter()
+                .copied()
+                .filter(|x| closure[x.0 as usize].contains(&g))
+                .collect();
+            reported.extend(&ring);
+            let names: Vec<String> = ring
+                .iter()
+                .map(|p| show(&self.m.principal(*p).name).into_owned())
+                .collect();
+            let src = self
+                .m
+                .principal(g)
+                .member_of
+                .first()
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default();
+            let msg = format!("group membership cycle: {} (each is a member of the others; access is shared among all of them)", names.join(" → "));
+            self.finding(
+                "MODEL",
+                Severity::Warning,
+                msg,
+                self.m.principal(g).name.clone(),
+                src,
+            );
+        }
+        self.m.group_closure = closure;
+    }
+}
+
+fn principal_name(rp: &RawPrincipal) -> String {
+    if rp.kind == PrincipalKind::ManagedIdentity && !rp.system_assigned {
+        if let Some(a) = rp.resource_id.as_deref().and_then(ArmId::parse) {
+            return a.name().to_string();
+        }
+    }
+    rp.upn
+        .clone()
+        .or_else(|| rp.display_name.clone())
+        .or_else(|| rp.object_id.clone())
+        .unwrap_or_else(|| "<unnamed principal>".into())
+}
+
+pub(super) fn looks_like_guid(s: &str) -> bool {
+    let s = s.trim();
+    s.len() == 36
+        && s.chars().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}

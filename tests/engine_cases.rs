@@ -1,0 +1,344 @@
+//! Data-driven engine cases: each `tests/cases/*.yaml` holds a small project (files inline, or a
+//! fixture folder under `tests/fixtures/` plus overrides), one query and what must come out.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use reach::engine::Engine;
+use reach::finding::Severity;
+use reach::load::{self, Limits};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    /// The rule IDs this case checks.
+    rules: Vec<String>,
+    /// Seed sentence (file:line) the case checks, when it comes from a seed document.
+    #[serde(default)]
+    seed: Option<String>,
+    /// A fixture folder under tests/fixtures to start from.
+    #[serde(default)]
+    base: Option<String>,
+    /// Files (relative path → content) added to or replacing the base.
+    #[serde(default)]
+    project: BTreeMap<String, String>,
+    query: Query,
+    expect: Expect,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct Query {
+    #[serde(default)]
+    who_can: Option<String>,
+    #[serde(default)]
+    explain: Option<(String, String)>,
+    #[serde(default)]
+    what_can: Option<String>,
+    #[serde(default)]
+    lint: bool,
+    #[serde(default)]
+    action: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    /// who-can: exactly these principals.
+    #[serde(default)]
+    principals: Option<Vec<String>>,
+    #[serde(default)]
+    includes: Vec<String>,
+    #[serde(default)]
+    excludes: Vec<String>,
+    /// explain: allowed or not.
+    #[serde(default)]
+    allowed: Option<bool>,
+    /// principal (or resource for what-can, or "" for explain) → one path has exactly these rules.
+    #[serde(default)]
+    path_rules: BTreeMap<String, Vec<String>>,
+    /// Rule IDs appearing somewhere in the answer's paths.
+    #[serde(default)]
+    rules_present: Vec<String>,
+    #[serde(default)]
+    rules_absent: Vec<String>,
+    /// explain: rule IDs that must appear in why_not.
+    #[serde(default)]
+    why_not: Vec<String>,
+    /// Substrings that must appear in some step or why_not text.
+    #[serde(default)]
+    text: Vec<String>,
+    /// lint: rule IDs that must produce a finding (optionally with severity "RULE:error").
+    #[serde(default)]
+    findings: Vec<String>,
+    /// lint: rule IDs that must produce no finding.
+    #[serde(default)]
+    no_findings: Vec<String>,
+    /// what-can: resources (kind:name) that must be reached / not reached.
+    #[serde(default)]
+    reaches: Vec<String>,
+    #[serde(default)]
+    not_reaches: Vec<String>,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+fn read_dir_files(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            read_dir_files(base, &p, out);
+        } else {
+            let rel = p
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, std::fs::read(&p).unwrap());
+        }
+    }
+}
+
+fn engine_for(case: &Case) -> Engine {
+    let mut files = BTreeMap::new();
+    if let Some(b) = &case.base {
+        let dir = root().join("fixtures").join(b);
+        read_dir_files(&dir, &dir, &mut files);
+    }
+    for (k, v) in &case.project {
+        files.insert(k.clone(), v.clone().into_bytes());
+    }
+    let raw = load::load_files(&case.name, files.into_iter().collect(), &Limits::default());
+    Engine::new(reach::model::build(raw))
+}
+
+/// Every path's rule list, keyed by principal (who-can), resource (what-can) or "" (explain).
+type PathMap = BTreeMap<String, Vec<Vec<String>>>;
+
+fn run(case: &Case) -> Result<(), String> {
+    let e = engine_for(case);
+    let m = e.model();
+    let q = &case.query;
+    let x = &case.expect;
+    let mut paths: PathMap = BTreeMap::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let collect = |ps: &[reach::engine::AccessPath],
+                   key: &str,
+                   paths: &mut PathMap,
+                   texts: &mut Vec<String>| {
+        for p in ps {
+            paths
+                .entry(key.to_string())
+                .or_default()
+                .push(p.rules.iter().map(|r| r.to_string()).collect());
+            texts.extend(p.steps.iter().map(|s| s.text.clone()));
+        }
+    };
+    if let Some(r) = &q.who_can {
+        let s = m.resolve_resource(r).map_err(|e| e.to_string())?;
+        let w = e.who_can(s, q.action.as_deref()).map_err(|a| a.0)?;
+        for p in &w.principals {
+            names.push(p.principal.name.clone());
+            collect(&p.paths, &p.principal.name, &mut paths, &mut texts);
+        }
+        texts.extend(w.notes.iter().cloned());
+    } else if let Some((p, r)) = &q.explain {
+        let pid = m.resolve_principal(p).map_err(|e| e.to_string())?;
+        let s = m.resolve_resource(r).map_err(|e| e.to_string())?;
+        let ex = e
+            .explain(pid, s, q.action.as_deref().unwrap_or("read"))
+            .map_err(|a| a.0)?;
+        if let Some(a) = x.allowed {
+            if a != ex.allowed {
+                return Err(format!(
+                    "allowed: expected {a}, got {} (why_not {:?}; paths {:?})",
+                    ex.allowed, ex.why_not, ex.paths
+                ));
+            }
+        }
+        collect(&ex.paths, "", &mut paths, &mut texts);
+        let wn: Vec<&str> = ex.why_not.iter().map(|m| m.rule).collect();
+        for r in &x.why_not {
+            if !wn.contains(&r.as_str()) {
+                return Err(format!("why_not lacks {r}: {:?}", ex.why_not));
+            }
+        }
+        texts.extend(ex.why_not.iter().map(|m| m.text.clone()));
+        texts.extend(ex.notes.iter().cloned());
+    } else if let Some(p) = &q.what_can {
+        let pid = m.resolve_principal(p).map_err(|e| e.to_string())?;
+        let w = e.what_can(pid, q.action.as_deref());
+        for r in &w.resources {
+            let key = format!("{}:{}", r.resource.kind.word(), r.resource.name);
+            names.push(key.clone());
+            collect(&r.paths, &key, &mut paths, &mut texts);
+        }
+        for r in &x.reaches {
+            if !names.contains(r) {
+                return Err(format!("does not reach {r}; reaches {names:?}"));
+            }
+        }
+        for r in &x.not_reaches {
+            if names.contains(r) {
+                return Err(format!("reaches {r} but should not: {:?}", paths.get(r)));
+            }
+        }
+    }
+    if q.lint || !x.findings.is_empty() || !x.no_findings.is_empty() {
+        let fs = e.lint();
+        for want in &x.findings {
+            let (rule, sev) = want
+                .split_once(':')
+                .map_or((want.as_str(), None), |(r, s)| (r, Some(s)));
+            let ok = fs
+                .iter()
+                .any(|f| f.rule == rule && sev.is_none_or(|s| f.severity.to_string() == s));
+            if !ok {
+                return Err(format!(
+                    "no {want} finding; findings: {:#?}",
+                    fs.iter()
+                        .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+        for r in &x.no_findings {
+            if let Some(f) = fs.iter().find(|f| &f.rule == r) {
+                return Err(format!("unexpected {r} finding: {}", f.message));
+            }
+        }
+        texts.extend(fs.iter().map(|f| f.message.clone()));
+        let _ = Severity::Error;
+    }
+    if let Some(want) = &x.principals {
+        let mut a = names.clone();
+        a.sort();
+        let mut b = want.clone();
+        b.sort();
+        if a != b {
+            return Err(format!("principals: expected {b:?}, got {a:?}"));
+        }
+    }
+    for i in &x.includes {
+        if !names.contains(i) {
+            return Err(format!("{i} missing from {names:?}"));
+        }
+    }
+    for i in &x.excludes {
+        if names.contains(i) {
+            return Err(format!(
+                "{i} should not be listed; paths {:?}",
+                paths.get(i)
+            ));
+        }
+    }
+    for (who, rules) in &x.path_rules {
+        let got = paths.get(who).cloned().unwrap_or_default();
+        if !got.iter().any(|p| p == rules) {
+            return Err(format!(
+                "{who}: no path with rules {rules:?}; paths: {got:?}"
+            ));
+        }
+    }
+    let all: Vec<&String> = paths.values().flatten().flatten().collect();
+    for r in &x.rules_present {
+        if !all.contains(&r) {
+            return Err(format!("rule {r} in no path; paths: {paths:?}"));
+        }
+    }
+    for r in &x.rules_absent {
+        if all.contains(&r) {
+            return Err(format!("rule {r} should be in no path; paths: {paths:?}"));
+        }
+    }
+    for t in &x.text {
+        if !texts.iter().any(|s| s.contains(t.as_str())) {
+            return Err(format!("no text contains {t:?}; texts: {texts:#?}"));
+        }
+    }
+    Ok(())
+}
+
+fn cases() -> Vec<(PathBuf, Case)> {
+    let mut v = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(root().join("cases"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.extension().is_some_and(|x| x == "yaml") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let c: Case =
+                serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            v.push((p, c));
+        }
+    }
+    v
+}
+
+#[test]
+fn engine_cases() {
+    let all = cases();
+    assert!(!all.is_empty(), "no cases found");
+    let mut failures = Vec::new();
+    for (p, c) in &all {
+        if let Err(e) = run(c) {
+            failures.push(format!(
+                "{} ({}): {e}",
+                p.file_name().unwrap().to_string_lossy(),
+                c.name
+            ));
+        }
+    }
+    println!("{} engine cases run", all.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// Every rule of the catalog is checked by at least one case (the foundation and Azure ML rules
+/// issues both ask for it).
+#[test]
+fn every_rule_has_a_case() {
+    let covered: Vec<String> = cases().into_iter().flat_map(|(_, c)| c.rules).collect();
+    let missing: Vec<&str> = reach::engine::rules::catalog()
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !covered.iter().any(|c| c == id))
+        .collect();
+    assert!(missing.is_empty(), "rules with no engine case: {missing:?}");
+}
+
+#[test]
+fn seeds_cited_exist() {
+    for (p, c) in cases() {
+        let Some(seed) = &c.seed else { continue };
+        let (file, line) = seed.rsplit_once(':').unwrap_or((seed, "0"));
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/seeds")
+            .join(file);
+        if !path.exists() {
+            println!("note: ../shared/seeds not present; seed citations not checked");
+            return;
+        }
+        let n: usize = line.parse().unwrap_or(0);
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        assert!(
+            n >= 1 && n <= lines,
+            "{}: seed line {seed} out of range",
+            p.display()
+        );
+    }
+}
