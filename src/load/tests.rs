@@ -316,3 +316,15 @@ fn deterministic_order_and_placement_dir() {
     );
     assert_eq!(p1.aml[0].source.to_string(), "a/b/ep.yml:1");
 }
+
+#[test]
+fn multi_document_yaml_is_one_finding() {
+    let p = load(&[("k8s.yml", "a: 1\n---\nb: 2\n")]);
+    let f = only_finding(&p);
+    assert_eq!(f.source.to_string(), "k8s.yml:2");
+    assert!(
+        f.message.contains("expected one YAML document"),
+        "{}",
+        f.message
+    );
+}

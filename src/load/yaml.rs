@@ -263,6 +263,9 @@ fn tidy(msg: &str) -> String {
     if lower.contains("duplicate") {
         return msg.to_string();
     }
+    if lower.contains("documents {") {
+        return "expected one YAML document, found several (`---` separators)".to_string();
+    }
     if lower.contains("budget") || lower.contains("alias") && lower.contains("limit") {
         return format!("YAML too large or too deeply nested (limit reached): {msg}");
     }
