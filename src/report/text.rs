@@ -7,14 +7,23 @@ use crate::text::show;
 use std::fmt::Write;
 
 const WIDTH: usize = 80;
-const RULE_COL: usize = 20;
+const RULE_COL: usize = 22;
 
 /// Wrap `text` to WIDTH with the first line prefixed by `first` and the rest indented by `indent`.
 fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
     let mut line = first.to_string();
     let mut width = first.chars().count();
     let pad = " ".repeat(indent);
-    for word in text.split(' ') {
+    let room = WIDTH.saturating_sub(indent).max(20);
+    let words = text.split(' ').flat_map(|w| {
+        let chars: Vec<char> = w.chars().collect();
+        chars
+            .chunks(room)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+    });
+    for word in words {
+        let word = word.as_str();
         let w = word.chars().count();
         if width + 1 + w > WIDTH && width > indent {
             out.push_str(line.trim_end());
