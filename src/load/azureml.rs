@@ -528,6 +528,10 @@ pub fn environment(y: &Y) -> EnvironmentSpec {
     EnvironmentSpec {
         image: loc(y, "image"),
         build_path,
+        conda_file: loc(y, "conda_file").or_else(|| {
+            y.get("conda_file")
+                .map(|_| Located::new("(inline)".to_string(), y.key_line("conda_file")))
+        }),
     }
 }
 

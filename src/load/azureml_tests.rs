@@ -114,3 +114,22 @@ fn connection_fields() {
     );
     assert_eq!((c.credential_type.as_str(), c.has_secret), ("pat", true));
 }
+
+#[test]
+fn environment_built_or_as_is() {
+    let built = environment(&y(
+        "image: acrp.azurecr.io/b:1\nconda_file:\n  name: x\n  dependencies: [pip]\n",
+    ));
+    assert_eq!(
+        built.image.map(|i| i.value).as_deref(),
+        Some("acrp.azurecr.io/b:1")
+    );
+    assert_eq!(built.conda_file.map(|c| c.line), Some(2));
+    let file = environment(&y("image: mcr.microsoft.com/x:1\nconda_file: conda.yml\n"));
+    assert_eq!(
+        file.conda_file.map(|c| c.value).as_deref(),
+        Some("conda.yml")
+    );
+    let as_is = environment(&y("image: acrp.azurecr.io/b:1\n"));
+    assert!(as_is.conda_file.is_none() && as_is.build_path.is_none());
+}
