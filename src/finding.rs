@@ -63,11 +63,14 @@ impl Finding {
         subject: impl Into<String>,
         source: Source,
     ) -> Self {
+        // Redacted here as well as in every view: a finding may quote config text.
+        let message: String = message.into();
+        let subject: String = subject.into();
         Finding {
             rule: rule.to_string(),
             severity,
-            message: message.into(),
-            subject: subject.into(),
+            message: crate::text::redact(&message).into_owned(),
+            subject: crate::text::redact(&subject).into_owned(),
             source,
             fix: None,
         }

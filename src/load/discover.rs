@@ -186,6 +186,14 @@ impl Walker<'_> {
             return;
         };
         if meta.is_dir() {
+            if self.visited.contains(&target) {
+                self.note(
+                    Severity::Info,
+                    rel,
+                    "symlink to a folder already read (a loop or a second link), not followed",
+                );
+                return;
+            }
             self.subdir(name, &target, rel);
         } else if is_config_name(name) {
             self.file(&target, rel, &meta);
@@ -275,8 +283,11 @@ mod tests {
         let w = walk(r, &Limits::default());
         let rels: Vec<_> = w.files.iter().map(|c| c.rel.as_str()).collect();
         assert_eq!(rels, ["a/inside.yml", "a/y.Json", "b/z.YAML"]);
-        assert_eq!(w.findings.len(), 1, "{:?}", w.findings);
-        assert!(w.findings[0].message.contains("outside the project folder"));
+        assert_eq!(w.findings.len(), 2, "{:?}", w.findings);
+        assert!(w.findings[0]
+            .message
+            .contains("symlink to a folder already read"));
+        assert!(w.findings[1].message.contains("outside the project folder"));
     }
 
     #[test]

@@ -481,6 +481,16 @@ pub fn ml_show(kind: Kind, raw: &RawValue, source: Source, out: &mut RawProject)
         return Err("found something other than an object".to_string());
     }
     let y = Y::from_json(&v);
+    let family = match kind {
+        Kind::MlWorkspace => "workspace",
+        Kind::MlCompute => "compute",
+        Kind::MlEndpoint => "online-endpoint",
+        _ => "datastore",
+    };
+    for (_, msg) in super::aml_types::check(&y, family) {
+        let f = crate::finding::Finding::load(crate::finding::Severity::Error, msg, source.clone());
+        out.findings.push(f);
+    }
     let id = y.get("id").and_then(Y::text).unwrap_or_default();
     let name = y.get("name").and_then(Y::text);
     let props = match kind {

@@ -434,5 +434,33 @@ fn member_of(p: &RawPrincipal, src: Source) -> MemberRef {
 pub fn detail(e: &serde_json::Error) -> String {
     let m = e.to_string();
     let m = m.split(" at line ").next().unwrap_or(&m).to_string();
-    text::redact(&m).into_owned()
+    text::redact(&unquote_strings(&m)).into_owned()
+}
+
+/// serde quotes the offending value (`invalid type: string "…", expected a boolean`); a value in
+/// the wrong field can be a secret, so the quoted text is dropped: `invalid type: a string, …`.
+fn unquote_strings(m: &str) -> String {
+    let mut out = String::with_capacity(m.len());
+    let mut rest = m;
+    while let Some(i) = rest.find("string \"") {
+        out.push_str(&rest[..i]);
+        out.push_str("a string");
+        let after = &rest[i + "string \"".len()..];
+        let mut escaped = false;
+        let mut end = after.len();
+        for (j, c) in after.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    end = j + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }

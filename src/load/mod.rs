@@ -3,6 +3,7 @@
 //! references (that is `model::build`).
 
 mod aml_fields;
+mod aml_types;
 pub mod azureml;
 pub mod discover;
 pub mod error;
@@ -300,6 +301,10 @@ fn classify_and_read(file: &Arc<str>, bytes: &[u8], limits: &Limits, out: &mut O
         return "reach.yaml".to_string();
     }
     if let Some(rec) = azureml::recognise(&y) {
+        for (line, msg) in aml_types::check(&y, rec.family) {
+            let src = Source::line(file, line.max(y.line).max(1));
+            out.findings.push(Finding::load(Severity::Error, msg, src));
+        }
         let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
         out.aml.push(azureml::build(&y, &rec, file, dir));
         return rec.label();

@@ -228,7 +228,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Option<Y>, ParseError> {
             })
         }
         Ok(None) => Ok(None),
-        Err(e) => Err(to_parse_error(&e)),
+        Err(e) => Err(to_parse_error(&e, limits)),
     }
 }
 
@@ -240,7 +240,7 @@ fn is_blank(text: &str) -> bool {
     })
 }
 
-fn to_parse_error(e: &serde_saphyr::Error) -> ParseError {
+fn to_parse_error(e: &serde_saphyr::Error, limits: &Limits) -> ParseError {
     let line = e
         .location()
         .map_or(0, |l| u32::try_from(l.line()).unwrap_or(u32::MAX));
@@ -253,18 +253,60 @@ fn to_parse_error(e: &serde_saphyr::Error) -> ParseError {
     let message = crate::text::redact(first).into_owned();
     ParseError {
         line,
-        message: tidy(&message),
+        message: tidy(&message, limits),
     }
 }
 
 /// Make budget and parser messages read as "expected …, found …" where possible.
-fn tidy(msg: &str) -> String {
+fn tidy(msg: &str, limits: &Limits) -> String {
     let lower = msg.to_ascii_lowercase();
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        if let Some((key, _)) = rest.split_once(", set DuplicateKeyPolicy") {
+            return format!("duplicate key '{key}': each key may appear only once in a mapping");
+        }
+    }
     if lower.contains("duplicate") {
         return msg.to_string();
     }
     if lower.contains("documents {") {
         return "expected one YAML document, found several (`---` separators)".to_string();
+    }
+    let breach = |names: &[&str]| names.iter().any(|n| lower.contains(n));
+    if breach(&["recursion limit", "depth {"]) {
+        return format!(
+            "expected YAML nested at most {} levels deep, found deeper nesting",
+            limits.max_depth
+        );
+    }
+    if breach(&[
+        "alias replay",
+        "alias expansion",
+        "aliases {",
+        "anchors {",
+        "aliasanchorratio",
+    ]) {
+        return format!(
+            "expected at most {} aliases expanding to at most {} values, found more (a YAML alias bomb?)",
+            limits.max_aliases,
+            limits.max_yaml_nodes / 10
+        );
+    }
+    if breach(&["nodes {", "events {"]) {
+        return format!(
+            "expected at most {} YAML values, found more",
+            limits.max_yaml_nodes
+        );
+    }
+    if breach(&[
+        "scalarbytes",
+        "inputbytes",
+        "total_scalar_bytes",
+        "input_bytes",
+    ]) {
+        return format!(
+            "expected at most {} bytes of YAML text, found more",
+            limits.max_yaml_bytes
+        );
     }
     if lower.contains("budget") || lower.contains("alias") && lower.contains("limit") {
         return format!("YAML too large or too deeply nested (limit reached): {msg}");

@@ -475,7 +475,18 @@ impl Builder {
             .principal_name
             .clone()
             .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| a.principal_id.clone());
+            .unwrap_or_else(|| {
+                // No name and in no directory export: a deleted identity, or an export gap.
+                let msg = format!("role assignment principal '{}' is in no user, group or service principal export and the assignment gives no name (a deleted identity?); shown by object ID", show(&a.principal_id));
+                self.finding(
+                    "MODEL",
+                    Severity::Info,
+                    msg,
+                    a.principal_id.clone(),
+                    a.source.clone(),
+                );
+                a.principal_id.clone()
+            });
         let mut pr = Principal::new(kind, name);
         pr.object_id = Some(a.principal_id.to_ascii_lowercase());
         if kind == PrincipalKind::Group {

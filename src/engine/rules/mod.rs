@@ -7,6 +7,7 @@ mod endpoint;
 mod endpoint_identity;
 mod job;
 mod keyvault;
+mod names;
 mod network;
 mod rbac;
 mod registry;
@@ -72,6 +73,7 @@ pub fn catalog() -> Vec<&'static Rule> {
         endpoint_identity::RULES,
         job::RULES,
         network::RULES,
+        names::RULES,
     ] {
         all.extend(family.iter());
     }
