@@ -256,10 +256,14 @@ pub fn env_vars(y: Option<&Y>) -> Vec<(String, Located<String>)> {
         .filter(|(_, v)| v.as_map().is_none() && v.as_seq().is_none())
         .map(|(k, v)| {
             let raw = v.as_str().unwrap_or_default();
-            let value = if text::is_secret_key(&k.text) && !raw.is_empty() {
-                text::REDACTED.to_string()
-            } else {
+            // Only `${{…}}` references matter for access; any other value may be a plain-text
+            // secret under an innocent name (`STORAGE_KEY`, `DB_URL`), so it is never kept.
+            let value = if raw.contains("${{") {
                 text::redact(raw).into_owned()
+            } else if raw.is_empty() {
+                String::new()
+            } else {
+                text::REDACTED.to_string()
             };
             (k.text.clone(), Located::new(value, k.line))
         })
@@ -364,10 +368,12 @@ mod tests {
 
     #[test]
     fn env_var_redaction() {
-        let e = y("env:\n  PASSWORD: hunter2\n  URL: https://bob:pw@host\n  PLAIN: x\n");
+        let e = y("env:\n  PASSWORD: hunter2\n  URL: https://bob:pw@host\n  PLAIN: x\n  API_KEY: ${{azureml://connections/c/credentials/key}}\n  EMPTY: ''\n");
         let v = env_vars(e.get("env"));
         assert_eq!(v[0].1.value, "[REDACTED]");
-        assert_eq!(v[1].1.value, "https://bob:[REDACTED]@host");
-        assert_eq!(v[2].1.value, "x");
+        assert_eq!(v[1].1.value, "[REDACTED]");
+        assert_eq!(v[2].1.value, "[REDACTED]");
+        assert_eq!(v[3].1.value, "${{azureml://connections/c/credentials/key}}");
+        assert_eq!(v[4].1.value, "");
     }
 }
