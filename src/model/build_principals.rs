@@ -571,7 +571,8 @@ impl Builder {
                     );
                 }
             }
-            if seen.contains(&PrincipalId(i as u32)) {
+            // In a cycle a principal reaches itself: noted, but it is not its own group.
+            if seen.remove(&PrincipalId(i as u32)) {
                 cyclic.push(PrincipalId(i as u32));
             }
             *slot = seen.into_iter().collect();
@@ -581,11 +582,13 @@ impl Builder {
             if reported.contains(&g) {
                 continue;
             }
-            let ring: Vec<PrincipalId> = closure[g.0 as usize]
+            let mut ring: Vec<PrincipalId> = closure[g.0 as usize]
                 .iter()
                 .copied()
                 .filter(|x| closure[x.0 as usize].contains(&g))
                 .collect();
+            ring.push(g);
+            ring.sort();
             reported.extend(&ring);
             let names: Vec<String> = ring
                 .iter()

@@ -16,7 +16,9 @@ impl ArmId {
     /// or `/` for the tenant root). Trailing slashes and surrounding space are dropped; an
     /// odd number of segments after the last `providers/NS` is rejected.
     pub fn parse(s: &str) -> Option<ArmId> {
-        let t = s.trim().trim_end_matches('/');
+        let t = s
+            .trim()
+            .trim_end_matches(|c: char| c == '/' || c.is_whitespace());
         if t.is_empty() && s.trim() == "/" {
             return Some(ArmId {
                 display: "/".into(),
@@ -27,7 +29,7 @@ impl ArmId {
             return None;
         }
         let segs: Vec<&str> = t[1..].split('/').collect();
-        if segs.iter().any(|x| x.is_empty()) || !valid_shape(&segs) {
+        if segs.iter().any(|x| x.trim().is_empty()) || !valid_shape(&segs) {
             return None;
         }
         Some(ArmId {

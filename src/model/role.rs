@@ -111,47 +111,28 @@ pub fn guid_of(id: &str) -> String {
 /// assert!(!action_matches("*/read", "Microsoft.Storage/storageAccounts/listKeys/action"));
 /// ```
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    if glob(pattern, action) {
-        return true;
-    }
-    // try collapsing each `/*/` to `/` (few per pattern)
-    let mut i = 0;
-    while let Some(pos) = pattern[i..].find("/*/") {
-        let at = i + pos;
-        let collapsed = format!("{}{}", &pattern[..at], &pattern[at + 2..]);
-        if action_matches(&collapsed, action) {
-            return true;
-        }
-        i = at + 1;
-    }
-    false
-}
-
-fn glob(pattern: &str, action: &str) -> bool {
+    // Dynamic programming over (pattern, action) positions: O(len²), whatever the number of
+    // `*` (collapsing each `/*/` in turn was exponential in their count).
     let p = pattern.as_bytes();
     let a = action.as_bytes();
-    let (mut pi, mut ai) = (0, 0);
-    let (mut star, mut mark) = (usize::MAX, 0);
-    while ai < a.len() {
-        if pi < p.len() && p[pi] != b'*' && p[pi].eq_ignore_ascii_case(&a[ai]) {
-            pi += 1;
-            ai += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = pi;
-            mark = ai;
-            pi += 1;
-        } else if star != usize::MAX {
-            pi = star + 1;
-            mark += 1;
-            ai = mark;
-        } else {
-            return false;
+    let (n, m) = (p.len(), a.len());
+    // ok[j] for the current pattern position i: does p[i..] match a[j..]?
+    let mut next = vec![false; m + 1];
+    next[m] = true; // empty pattern matches empty action
+    let mut after_next = vec![false; m + 1]; // row i + 2
+    for i in (0..n).rev() {
+        let mut cur = vec![false; m + 1];
+        for j in (0..=m).rev() {
+            cur[j] = if p[i] == b'*' {
+                let collapse = i > 0 && p[i - 1] == b'/' && p.get(i + 1) == Some(&b'/');
+                next[j] || (j < m && cur[j + 1]) || (collapse && after_next[j])
+            } else {
+                j < m && p[i].eq_ignore_ascii_case(&a[j]) && next[j + 1]
+            };
         }
+        after_next = std::mem::replace(&mut next, cur);
     }
-    while pi < p.len() && p[pi] == b'*' {
-        pi += 1;
-    }
-    pi == p.len()
+    next[0]
 }
 
 /// Data-plane actions are checked against `dataActions`. These prefixes are the data actions
