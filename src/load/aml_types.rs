@@ -13,13 +13,13 @@ enum Want {
 
 impl Want {
     fn ok(self, y: &Y) -> bool {
-        match (self, &y.node) {
-            (_, Node::Null) => true,
-            (Want::Text, Node::Str(_) | Node::Num(_) | Node::Bool(_)) => true,
-            (Want::Map | Want::ListOrMap, Node::Map(_)) => true,
-            (Want::ListOrMap, Node::Seq(_)) => true,
-            _ => false,
-        }
+        matches!(
+            (self, &y.node),
+            (_, Node::Null)
+                | (Want::Text, Node::Str(_) | Node::Num(_) | Node::Bool(_))
+                | (Want::Map | Want::ListOrMap, Node::Map(_))
+                | (Want::ListOrMap, Node::Seq(_))
+        )
     }
     fn words(self) -> &'static str {
         match self {
