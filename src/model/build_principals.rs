@@ -39,8 +39,15 @@ impl Builder {
     }
 
     fn by_object_id(&self, oid: &str) -> Option<PrincipalId> {
-        let o = oid.trim().to_ascii_lowercase();
-        self.m.principal_index.get(&o)?.iter().copied().find(|p| {
+        // called for every assignment, member and principal: no allocation when already lower-case
+        let t = oid.trim();
+        let o: std::borrow::Cow<str> = if t.bytes().any(|b| b.is_ascii_uppercase()) {
+            t.to_ascii_lowercase().into()
+        } else {
+            t.into()
+        };
+        let o = o.as_ref();
+        self.m.principal_index.get(o)?.iter().copied().find(|p| {
             self.m.principals[p.0 as usize]
                 .object_id
                 .as_deref()
