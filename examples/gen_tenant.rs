@@ -116,7 +116,6 @@ enum SKind {
 }
 
 struct Scope {
-    kind: SKind,
     id: String,
     sub: usize,
     rg: Option<String>,
@@ -423,7 +422,7 @@ impl Gen {
 
     fn scope(&mut self, kind: SKind, id: String, sub: usize, rg: Option<String>) -> usize {
         let i = self.scopes.len();
-        self.scopes.push(Scope { kind, id, sub, rg });
+        self.scopes.push(Scope { id, sub, rg });
         self.by_kind.entry((sub, kind)).or_default().push(i);
         i
     }
