@@ -6,6 +6,7 @@ pub mod explain;
 pub mod export;
 pub mod graph;
 mod query;
+pub mod view;
 pub mod rules;
 mod why_not;
 
