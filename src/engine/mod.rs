@@ -6,8 +6,8 @@ pub mod explain;
 pub mod export;
 pub mod graph;
 mod query;
-pub mod view;
 pub mod rules;
+pub mod view;
 mod why_not;
 
 pub use explain::*;

@@ -29,7 +29,12 @@ pub enum Focus {
 }
 
 impl Focus {
-    const ORDER: [Focus; 4] = [Focus::Identities, Focus::Resources, Focus::Edges, Focus::Access];
+    const ORDER: [Focus; 4] = [
+        Focus::Identities,
+        Focus::Resources,
+        Focus::Edges,
+        Focus::Access,
+    ];
     fn step(self, by: isize) -> Focus {
         let i = Focus::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
         Focus::ORDER[(i + by).rem_euclid(4) as usize]
@@ -157,7 +162,9 @@ impl AppState {
         self.resources.list.set_height(inner(l.resources));
         self.edges.list.set_height(inner(l.edges));
         self.access.list.set_height(inner(l.access));
-        self.findings.list.set_height(FindingsPane::list_height(self.size));
+        self.findings
+            .list
+            .set_height(FindingsPane::list_height(self.size));
     }
 
     fn update_filter(&mut self, a: Action) -> Vec<Effect> {
@@ -203,7 +210,11 @@ impl AppState {
                 let mut p = Picker::default();
                 let at = self
                     .action
-                    .and_then(|op| crate::engine::action::OPERATIONS.iter().position(|o| *o == op))
+                    .and_then(|op| {
+                        crate::engine::action::OPERATIONS
+                            .iter()
+                            .position(|o| *o == op)
+                    })
                     .map_or(0, |i| i + 1);
                 p.cursor.set_height(Picker::len(), Picker::len());
                 p.cursor.set(at, Picker::len());
@@ -281,7 +292,8 @@ impl AppState {
         self.last_resource = Some(s);
         self.resources.subject = self.resources.row_of(s);
         self.identities.subject = None;
-        self.edges.set_rows(edges::for_resource(self.engine.model(), s));
+        self.edges
+            .set_rows(edges::for_resource(self.engine.model(), s));
         self.refresh_access();
     }
 
@@ -290,7 +302,8 @@ impl AppState {
         self.last_principal = Some(p);
         self.identities.subject = self.identities.row_of(p);
         self.resources.subject = None;
-        self.edges.set_rows(edges::for_principal(self.engine.model(), p));
+        self.edges
+            .set_rows(edges::for_principal(self.engine.model(), p));
         self.refresh_access();
     }
 
@@ -316,7 +329,11 @@ impl AppState {
                 Ok(w) => self.access.show_who_can(&self.engine, &w, op),
                 Err(e) => {
                     let name = self.engine.model().scope_label(s);
-                    let title = format!("Access to {} · {}", crate::text::show(&name), op.unwrap_or("all actions"));
+                    let title = format!(
+                        "Access to {} · {}",
+                        crate::text::show(&name),
+                        op.unwrap_or("all actions")
+                    );
                     self.access.show_error(title, &e.0);
                 }
             },
@@ -331,21 +348,32 @@ impl AppState {
 
     /// The principal × resource pair `e` explains, from the focus and the selections.
     fn explain_pair(&self) -> Result<(PrincipalId, ScopeId), &'static str> {
-        let none = "select a resource (Enter in Resources), then press e on an identity or an Access row";
+        let none =
+            "select a resource (Enter in Resources), then press e on an identity or an Access row";
         match (self.focus, self.subject) {
-            (Focus::Access, Some(Subject::Resource(s))) => {
-                self.access.current().and_then(|r| r.principal).map(|p| (p, s)).ok_or(none)
-            }
-            (Focus::Access, Some(Subject::Principal(p))) => {
-                self.access.current().and_then(|r| r.scope).map(|s| (p, s)).ok_or(none)
-            }
+            (Focus::Access, Some(Subject::Resource(s))) => self
+                .access
+                .current()
+                .and_then(|r| r.principal)
+                .map(|p| (p, s))
+                .ok_or(none),
+            (Focus::Access, Some(Subject::Principal(p))) => self
+                .access
+                .current()
+                .and_then(|r| r.scope)
+                .map(|s| (p, s))
+                .ok_or(none),
             (Focus::Identities, _) => match (self.identities.current(), self.last_resource) {
                 (Some(p), Some(s)) => Ok((p, s)),
-                _ => Err("select a resource first (Enter in Resources), then press e on an identity"),
+                _ => {
+                    Err("select a resource first (Enter in Resources), then press e on an identity")
+                }
             },
             (Focus::Resources, _) => match (self.last_principal, self.resources.current()) {
                 (Some(p), Some(s)) => Ok((p, s)),
-                _ => Err("select an identity first (Enter in Identities), then press e on a resource"),
+                _ => Err(
+                    "select an identity first (Enter in Identities), then press e on a resource",
+                ),
             },
             (Focus::Edges, subject) => {
                 let e = self.edges.current().ok_or(none)?;
@@ -396,7 +424,8 @@ impl AppState {
                 vec![Effect::Copy(crate::text::redact(&t).into_owned())]
             }
             None => {
-                self.message = Some("nothing to copy: highlight an Access row or explain (e)".into());
+                self.message =
+                    Some("nothing to copy: highlight an Access row or explain (e)".into());
                 Vec::new()
             }
         }
@@ -407,7 +436,9 @@ impl AppState {
             return;
         };
         let m = self.engine.model();
-        let scope = m.scope_by_arm(&subject).or_else(|| m.resolve_resource(&subject).ok());
+        let scope = m
+            .scope_by_arm(&subject)
+            .or_else(|| m.resolve_resource(&subject).ok());
         if let Some(s) = scope {
             self.popup = None;
             self.focus = Focus::Resources;

@@ -73,27 +73,160 @@ macro_rules! bind {
 
 /// The table, in the order help shows it. The first binding that matches wins.
 pub const KEYMAP: &[Binding] = &[
-    bind!(&[Ctx::Filter], [kc(KeyCode::Enter)], Action::Select, "keep the filter and select the row", Some("select")),
-    bind!(&[Ctx::Filter], [kc(KeyCode::Esc)], Action::Back, "clear the filter", Some("clear")),
-    bind!(&[Ctx::Filter], [kc(KeyCode::Backspace)], Action::FilterBackspace, "delete a character (type to narrow)", None),
-    bind!(PPF, [k('j'), kc(KeyCode::Down)], Action::Move(Move::Down), "down", None),
-    bind!(PPF, [k('k'), kc(KeyCode::Up)], Action::Move(Move::Up), "up", None),
-    bind!(PP, [k('g'), kc(KeyCode::Home)], Action::Move(Move::Top), "first row", None),
-    bind!(PP, [k('G'), kc(KeyCode::End)], Action::Move(Move::Bottom), "last row", None),
-    bind!(PPF, [kc(KeyCode::PageDown), ctrl('d')], Action::Move(Move::PageDown), "page down", None),
-    bind!(PPF, [kc(KeyCode::PageUp), ctrl('u')], Action::Move(Move::PageUp), "page up", None),
-    bind!(P, [kc(KeyCode::Tab)], Action::FocusNext, "next pane", Some("pane")),
-    bind!(P, [kc(KeyCode::BackTab)], Action::FocusPrev, "previous pane", None),
-    bind!(P, [k('/')], Action::StartFilter, "filter the pane as you type (fuzzy)", Some("filter")),
-    bind!(PP, [kc(KeyCode::Enter)], Action::Select, "select: Access shows who reaches it / what it reaches; in a popup, choose", Some("select")),
-    bind!(PP, [kc(KeyCode::Esc)], Action::Back, "close the popup, else clear the filter", None),
-    bind!(&[Ctx::Tree], [k(' ')], Action::ToggleFold, "fold or unfold", Some("fold")),
-    bind!(&[Ctx::Tree], [k('l'), kc(KeyCode::Right)], Action::Expand, "unfold", None),
-    bind!(&[Ctx::Tree], [k('h'), kc(KeyCode::Left)], Action::Collapse, "fold (or go to the parent)", None),
-    bind!(P, [k('a')], Action::ChooseAction, "choose one action (score, read-blobs…) or all", Some("action")),
-    bind!(PP, [k('e')], Action::Explain, "explain the principal × resource pair, with why not", Some("explain")),
-    bind!(PP, [k('y')], Action::Copy, "copy the explanation as text (OSC 52)", Some("copy")),
-    bind!(PP, [k('F'), k('!')], Action::Findings, "findings: load problems and lint", Some("findings")),
+    bind!(
+        &[Ctx::Filter],
+        [kc(KeyCode::Enter)],
+        Action::Select,
+        "keep the filter and select the row",
+        Some("select")
+    ),
+    bind!(
+        &[Ctx::Filter],
+        [kc(KeyCode::Esc)],
+        Action::Back,
+        "clear the filter",
+        Some("clear")
+    ),
+    bind!(
+        &[Ctx::Filter],
+        [kc(KeyCode::Backspace)],
+        Action::FilterBackspace,
+        "delete a character (type to narrow)",
+        None
+    ),
+    bind!(
+        PPF,
+        [k('j'), kc(KeyCode::Down)],
+        Action::Move(Move::Down),
+        "down",
+        None
+    ),
+    bind!(
+        PPF,
+        [k('k'), kc(KeyCode::Up)],
+        Action::Move(Move::Up),
+        "up",
+        None
+    ),
+    bind!(
+        PP,
+        [k('g'), kc(KeyCode::Home)],
+        Action::Move(Move::Top),
+        "first row",
+        None
+    ),
+    bind!(
+        PP,
+        [k('G'), kc(KeyCode::End)],
+        Action::Move(Move::Bottom),
+        "last row",
+        None
+    ),
+    bind!(
+        PPF,
+        [kc(KeyCode::PageDown), ctrl('d')],
+        Action::Move(Move::PageDown),
+        "page down",
+        None
+    ),
+    bind!(
+        PPF,
+        [kc(KeyCode::PageUp), ctrl('u')],
+        Action::Move(Move::PageUp),
+        "page up",
+        None
+    ),
+    bind!(
+        P,
+        [kc(KeyCode::Tab)],
+        Action::FocusNext,
+        "next pane",
+        Some("pane")
+    ),
+    bind!(
+        P,
+        [kc(KeyCode::BackTab)],
+        Action::FocusPrev,
+        "previous pane",
+        None
+    ),
+    bind!(
+        P,
+        [k('/')],
+        Action::StartFilter,
+        "filter the pane as you type (fuzzy)",
+        Some("filter")
+    ),
+    bind!(
+        PP,
+        [kc(KeyCode::Enter)],
+        Action::Select,
+        "select: Access shows who reaches it / what it reaches (in Access: explain; in a popup: choose)",
+        Some("select")
+    ),
+    bind!(
+        &[Ctx::Popup],
+        [kc(KeyCode::Esc)],
+        Action::Back,
+        "close the popup",
+        Some("close")
+    ),
+    bind!(
+        P,
+        [kc(KeyCode::Esc)],
+        Action::Back,
+        "clear the pane's filter",
+        None
+    ),
+    bind!(
+        &[Ctx::Tree],
+        [k(' ')],
+        Action::ToggleFold,
+        "fold or unfold",
+        Some("fold")
+    ),
+    bind!(
+        &[Ctx::Tree],
+        [k('l'), kc(KeyCode::Right)],
+        Action::Expand,
+        "unfold",
+        None
+    ),
+    bind!(
+        &[Ctx::Tree],
+        [k('h'), kc(KeyCode::Left)],
+        Action::Collapse,
+        "fold (or go to the parent)",
+        None
+    ),
+    bind!(
+        P,
+        [k('a')],
+        Action::ChooseAction,
+        "choose one action (score, read-blobs…) or all",
+        Some("action")
+    ),
+    bind!(
+        PP,
+        [k('e')],
+        Action::Explain,
+        "explain the principal × resource pair, with why not",
+        Some("explain")
+    ),
+    bind!(
+        PP,
+        [k('y')],
+        Action::Copy,
+        "copy the explanation as text (OSC 52)",
+        Some("copy")
+    ),
+    bind!(
+        PP,
+        [k('F'), k('!')],
+        Action::Findings,
+        "findings: load problems and lint",
+        Some("findings")
+    ),
     bind!(PP, [k('?')], Action::Help, "help", Some("help")),
     bind!(PP, [k('q')], Action::Quit, "quit", Some("quit")),
     bind!(EVERY, [ctrl('c')], Action::Quit, "quit", None),
@@ -155,16 +288,31 @@ pub fn keys_label(b: &Binding) -> String {
     b.keys.iter().map(key_name).collect::<Vec<_>>().join("/")
 }
 
+/// Which hints come first when the line is short.
+const HINT_ORDER: [Action; 11] = [
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+    Action::StartFilter,
+    Action::Select,
+    Action::FocusNext,
+    Action::ChooseAction,
+    Action::Explain,
+    Action::Findings,
+    Action::Copy,
+    Action::ToggleFold,
+];
+
 /// The hint line for the active contexts: `key word` pairs, each action once.
 pub fn hints(active: &[Ctx]) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    for ctx in active {
-        for b in KEYMAP.iter().filter(|b| b.ctx.contains(ctx)) {
-            if let Some(h) = b.hint {
-                if !out.iter().any(|(_, w)| *w == h) {
-                    out.push((key_name(&b.keys[0]), h));
-                }
-            }
+    for b in HINT_ORDER.iter().filter_map(|a| {
+        KEYMAP.iter().find(|b| {
+            b.action == *a && b.hint.is_some() && active.iter().any(|c| b.ctx.contains(c))
+        })
+    }) {
+        if let Some(h) = b.hint {
+            out.push((key_name(&b.keys[0]), h));
         }
     }
     out
@@ -219,7 +367,10 @@ mod tests {
         let cc = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(&cc, &f), Some(Action::Quit));
         let sp = ev(KeyCode::Char(' '), KeyModifiers::NONE);
-        assert_eq!(lookup(&sp, &[Ctx::Tree, Ctx::Panes]), Some(Action::ToggleFold));
+        assert_eq!(
+            lookup(&sp, &[Ctx::Tree, Ctx::Panes]),
+            Some(Action::ToggleFold)
+        );
         assert_eq!(lookup(&sp, &p), None);
         let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
         assert_eq!(lookup(&esc, &[Ctx::Popup]), Some(Action::Back));
@@ -227,7 +378,9 @@ mod tests {
 
     #[test]
     fn every_binding_has_keys_and_hints_are_unique() {
-        assert!(KEYMAP.iter().all(|b| !b.keys.is_empty() && !b.ctx.is_empty()));
+        assert!(KEYMAP
+            .iter()
+            .all(|b| !b.keys.is_empty() && !b.ctx.is_empty()));
         let h = hints(&[Ctx::Panes]);
         assert!(h.iter().any(|(k, w)| k == "/" && *w == "filter"));
         assert!(h.iter().any(|(k, w)| k == "q" && *w == "quit"));

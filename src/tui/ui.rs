@@ -85,7 +85,8 @@ pub fn render(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .render(l.identities, buf, theme, app.focus == Focus::Identities);
     app.resources
         .render(l.resources, buf, theme, app.focus == Focus::Resources);
-    app.edges.render(l.edges, buf, theme, app.focus == Focus::Edges);
+    app.edges
+        .render(l.edges, buf, theme, app.focus == Focus::Edges);
     app.access
         .render(l.access, l.paths, buf, theme, app.focus == Focus::Access);
     hint_line(app, theme, l.hints, buf);
@@ -108,7 +109,11 @@ fn draw_too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
     for (i, l) in lines.iter().enumerate() {
         let t = truncate(l, area.width as usize, theme.glyphs.ellipsis);
         let x = area.x + (area.width.saturating_sub(t.chars().count() as u16)) / 2;
-        let style = if i == 0 { theme.message() } else { theme.text() };
+        let style = if i == 0 {
+            theme.message()
+        } else {
+            theme.text()
+        };
         buf.set_string(x, top + i as u16, t, style);
     }
 }
@@ -134,14 +139,25 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
 fn hint_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let w = area.width as usize;
     let line = match &app.message {
-        Some(m) => fit(vec![Span::styled(format!(" {m}"), theme.message())], w, theme.glyphs.ellipsis),
+        Some(m) => fit(
+            vec![Span::styled(format!(" {m}"), theme.message())],
+            w,
+            theme.glyphs.ellipsis,
+        ),
         None => {
+            // whole hints only, in priority order, as many as fit
             let mut spans = vec![Span::raw(" ")];
+            let mut used = 1;
             for (key, word) in keymap::hints(&app.contexts()) {
+                let n = key.chars().count() + word.chars().count() + 3;
+                if used + n > w {
+                    break;
+                }
+                used += n;
                 spans.push(Span::styled(key, theme.key()));
-                spans.push(Span::styled(format!(" {word}  "), theme.dim()));
+                spans.push(Span::raw(format!(" {word}  ")));
             }
-            fit(spans, w, theme.glyphs.ellipsis)
+            ratatui::text::Line::from(spans)
         }
     };
     buf.set_line(area.x, area.y, &line, area.width);

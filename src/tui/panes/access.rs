@@ -6,7 +6,7 @@ use crate::engine::{Engine, WhatCan, WhoCan};
 use crate::model::{PrincipalId, PrincipalKind, ScopeId};
 use crate::text::show;
 use crate::tui::listing::Listing;
-use crate::tui::panes::{kind_tag, WIDE};
+use crate::tui::panes::kind_tag;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{block, list_pane};
 use crate::tui::widgets::path_view::{lines, PathView};
@@ -70,14 +70,18 @@ impl AccessPane {
                 name: show(&pa.principal.name).into_owned(),
                 kind: Some(pa.principal.kind),
                 tag: String::new(),
-                actions: pa.actions.join(" "),
+                actions: short_ops(&pa.actions),
                 paths: pa.paths.iter().map(PathView::of).collect(),
                 more: pa.more_paths,
                 principal: principal_id(e, &pa.principal),
                 scope: None,
             })
             .collect();
-        let title = format!("Access to {} · {}", show(&w.resource.name), action.unwrap_or("all actions"));
+        let title = format!(
+            "Access to {} · {}",
+            show(&w.resource.name),
+            action.unwrap_or("all actions")
+        );
         self.set_rows(title, rows, w.notes.clone());
     }
 
@@ -89,14 +93,18 @@ impl AccessPane {
                 name: show(&ra.resource.name).into_owned(),
                 kind: None,
                 tag: ra.resource.kind.word().to_string(),
-                actions: ra.actions.join(" "),
+                actions: short_ops(&ra.actions),
                 paths: ra.paths.iter().map(PathView::of).collect(),
                 more: ra.more_paths,
                 principal: None,
                 scope: e.model().scope_by_arm(&ra.resource.id),
             })
             .collect();
-        let title = format!("{} reaches · {}", show(&w.principal.name), action.unwrap_or("all actions"));
+        let title = format!(
+            "{} reaches · {}",
+            show(&w.principal.name),
+            action.unwrap_or("all actions")
+        );
         self.set_rows(title, rows, w.notes.clone());
     }
 
@@ -109,18 +117,35 @@ impl AccessPane {
         self.list.current().map(|i| &self.rows[i])
     }
 
-    pub fn render(&self, list_area: Rect, paths_area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
+    pub fn render(
+        &self,
+        list_area: Rect,
+        paths_area: Rect,
+        buf: &mut Buffer,
+        theme: &Theme,
+        focused: bool,
+    ) {
         let title = format!("{} ({})", self.title, self.rows.len());
         if let Some(msg) = &self.message {
             let b = block(&title, focused, theme, list_area.width);
             let inner = b.inner(list_area);
             b.render(list_area, buf);
-            let l = fit(vec![Span::styled(msg.clone(), theme.dim())], inner.width as usize, theme.glyphs.ellipsis);
+            let l = fit(
+                vec![Span::styled(msg.clone(), theme.dim())],
+                inner.width as usize,
+                theme.glyphs.ellipsis,
+            );
             buf.set_line(inner.x + 1, inner.y, &l, inner.width.saturating_sub(1));
         } else {
-            list_pane(list_area, buf, theme, focused, &title, &self.list, |i, hl, w| {
-                self.row_line(i, hl, w, theme)
-            });
+            list_pane(
+                list_area,
+                buf,
+                theme,
+                focused,
+                &title,
+                &self.list,
+                |i, hl, w| self.row_line(i, hl, w, theme),
+            );
         }
         self.render_paths(paths_area, buf, theme);
     }
@@ -128,16 +153,21 @@ impl AccessPane {
     fn row_line(&self, i: usize, hl: &[usize], w: usize, theme: &Theme) -> Line<'static> {
         let r = &self.rows[i];
         let style = r.kind.map_or(theme.resource(), |k| theme.principal(k));
-        let mut left = highlighted(&r.name, hl, style, theme.matched());
-        if !r.actions.is_empty() {
-            left.push(Span::raw("  "));
-            left.push(Span::styled(r.actions.clone(), theme.actions()));
-        }
         let tag = match r.kind {
-            Some(k) => kind_tag(k, w >= WIDE + 10).to_string(),
-            None => r.tag.clone(),
+            Some(k) => format!("{:<3}", kind_tag(k, false)),
+            None => String::new(),
         };
-        with_tag(left, Span::styled(tag, theme.kind_tag()), w, theme.glyphs.ellipsis)
+        let mut left = vec![Span::styled(tag, theme.kind_tag())];
+        left.extend(highlighted(&r.name, hl, style, theme.matched()));
+        if r.kind.is_none() {
+            left.push(Span::styled(format!(" {}", r.tag), theme.kind_tag()));
+        }
+        // the name keeps at least half the row; the summary gives way first
+        let name_w = crate::tui::widgets::text::width(&r.name).min((w / 2).max(16));
+        let room = w.saturating_sub(name_w + 5 + r.tag.len());
+        let ops = crate::tui::widgets::text::truncate(&r.actions, room, theme.glyphs.ellipsis);
+        let right = Span::styled(ops, theme.actions());
+        with_tag(left, right, w, theme.glyphs.ellipsis)
     }
 
     fn render_paths(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -155,7 +185,11 @@ impl AccessPane {
             None => Vec::new(),
         };
         for n in &self.notes {
-            ls.push(fit(vec![Span::styled(format!("note: {n}"), theme.dim())], w, theme.glyphs.ellipsis));
+            ls.push(fit(
+                vec![Span::styled(format!("note: {n}"), theme.dim())],
+                w,
+                theme.glyphs.ellipsis,
+            ));
         }
         for (y, l) in ls.iter().take(inner.height as usize).enumerate() {
             buf.set_line(inner.x + 1, inner.y + y as u16, l, w as u16);
@@ -175,4 +209,26 @@ fn principal_id(e: &Engine, pr: &crate::engine::PrincipalRef) -> Option<Principa
     by(&pr.id)
         .or_else(|| by(&pr.name))
         .or_else(|| m.principal_ids().find(|&p| m.principal(p).name == pr.name))
+}
+
+/// What a principal can do, in short words: `read write score keys`.
+fn short_ops(ops: &[String]) -> String {
+    ops.iter()
+        .map(|o| match o.as_str() {
+            "delete" => "del",
+            "list-keys" => "keys",
+            "regenerate-keys" => "regen",
+            "get-token" => "token",
+            "read-blobs" => "data-r",
+            "write-blobs" => "data-w",
+            "pull-image" => "pull",
+            "push-image" => "push",
+            "read-secrets" => "secrets",
+            "read-connection-secrets" => "conn-secrets",
+            "assign-identity" => "assign",
+            "submit-job" => "jobs",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -24,6 +24,8 @@ pub struct EdgeRow {
     /// Made on an ancestor of the selected resource, or held through a group (its name).
     pub inherited: Option<String>,
     pub source: String,
+    /// An identity attachment rather than a role assignment.
+    pub attach: bool,
 }
 
 #[derive(Debug, Default)]
@@ -52,9 +54,12 @@ impl EdgesPane {
             let r = &self.rows[i];
             let mut spans = Vec::new();
             if r.inherited.is_some() {
-                spans.push(Span::styled(theme.glyphs.inherited, theme.inherited()));
+                spans.push(Span::styled(
+                    format!("{} ", theme.glyphs.inherited),
+                    theme.inherited(),
+                ));
             } else {
-                spans.push(Span::raw(" "));
+                spans.push(Span::raw("  "));
             }
             let n = r.name.chars().count();
             let rl = r.role.chars().count();
@@ -64,12 +69,33 @@ impl EdgesPane {
                     .map(|x| x - from)
                     .collect()
             };
-            spans.extend(highlighted(&r.name, &part(0, n), theme.principal(r.kind), theme.matched()));
-            spans.push(Span::styled(format!(" {} ", theme.glyphs.arrow), theme.dim()));
-            spans.extend(highlighted(&r.role, &part(n + 1, rl), theme.role(), theme.matched()));
-            spans.push(Span::styled(" @ ", theme.dim()));
+            spans.extend(highlighted(
+                &r.name,
+                &part(0, n),
+                theme.principal(r.kind),
+                theme.matched(),
+            ));
+            spans.push(Span::styled(
+                format!(" {} ", theme.glyphs.arrow),
+                theme.dim(),
+            ));
+            spans.extend(highlighted(
+                &r.role,
+                &part(n + 1, rl),
+                theme.role(),
+                theme.matched(),
+            ));
+            spans.push(Span::styled(
+                if r.attach { " " } else { " @ " },
+                theme.dim(),
+            ));
             let sl = r.scope_label.chars().count();
-            spans.extend(highlighted(&r.scope_label, &part(n + rl + 2, sl), theme.resource(), theme.matched()));
+            spans.extend(highlighted(
+                &r.scope_label,
+                &part(n + rl + 2, sl),
+                theme.resource(),
+                theme.matched(),
+            ));
             if let Some(via) = &r.inherited {
                 spans.push(Span::styled(format!(" ({via})"), theme.inherited()));
             }
@@ -89,6 +115,7 @@ fn assignment_row(m: &Model, a: &crate::model::Assignment, inherited: Option<Str
         scope_label: show(&m.scope_label(a.scope)).into_owned(),
         inherited,
         source: show(&a.source.to_string()).into_owned(),
+        attach: false,
     }
 }
 
@@ -117,6 +144,7 @@ fn attachment_row(m: &Model, p: PrincipalId, s: ScopeId, source: String) -> Edge
         scope_label: show(&m.scope_label(s)).into_owned(),
         inherited: None,
         source,
+        attach: true,
     }
 }
 
@@ -128,7 +156,10 @@ pub fn for_resource(m: &Model, s: ScopeId) -> Vec<EdgeRow> {
         .collect();
     for &anc in &m.scope(s).ancestors {
         let via = (anc != s).then(|| "inherited".to_string());
-        rows.extend(m.assignments_at(anc).map(|a| assignment_row(m, a, via.clone())));
+        rows.extend(
+            m.assignments_at(anc)
+                .map(|a| assignment_row(m, a, via.clone())),
+        );
     }
     rows
 }
@@ -146,7 +177,10 @@ pub fn for_principal(m: &Model, p: PrincipalId) -> Vec<EdgeRow> {
     rows.extend(m.assignments_of(p).map(|a| assignment_row(m, a, None)));
     for &g in m.groups_of(p) {
         let via = format!("via {}", show(&m.principal(g).name));
-        rows.extend(m.assignments_of(g).map(|a| assignment_row(m, a, Some(via.clone()))));
+        rows.extend(
+            m.assignments_of(g)
+                .map(|a| assignment_row(m, a, Some(via.clone()))),
+        );
     }
     rows
 }

@@ -35,7 +35,11 @@ impl ExplainView {
             allowed: x.allowed,
             paths: x.paths.iter().map(PathView::of).collect(),
             more: x.more_paths,
-            why_not: x.why_not.iter().map(|m| (m.rule, show(&m.text).into_owned())).collect(),
+            why_not: x
+                .why_not
+                .iter()
+                .map(|m| (m.rule, show(&m.text).into_owned()))
+                .collect(),
             notes: x.notes.iter().map(|n| show(n).into_owned()).collect(),
             scroll: 0,
         }
@@ -71,7 +75,11 @@ impl ExplainView {
 
     /// All lines for `width` columns (drawing scrolls through them).
     pub fn lines(&self, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-        let mark = if self.allowed { theme.glyphs.yes } else { theme.glyphs.no };
+        let mark = if self.allowed {
+            theme.glyphs.yes
+        } else {
+            theme.glyphs.no
+        };
         let mut out = wrap(
             vec![
                 Span::styled(format!("{mark} "), theme.allowed(self.allowed)),
@@ -82,7 +90,10 @@ impl ExplainView {
             theme.glyphs.ellipsis,
         );
         out.extend(wrap(
-            vec![Span::styled(format!("action: {}", self.action), theme.dim())],
+            vec![Span::styled(
+                format!("action: {}", self.action),
+                theme.dim(),
+            )],
             width,
             8,
             theme.glyphs.ellipsis,
@@ -91,7 +102,13 @@ impl ExplainView {
         out.extend(lines(&self.paths, self.more, width, theme));
         if !self.why_not.is_empty() {
             out.push(Line::from(Span::styled("why not", theme.heading())));
-            let col = self.why_not.iter().map(|(r, _)| r.len()).max().unwrap_or(8).clamp(8, 16);
+            let col = self
+                .why_not
+                .iter()
+                .map(|(r, _)| r.len())
+                .max()
+                .unwrap_or(8)
+                .clamp(8, 16);
             for (rule, text) in &self.why_not {
                 out.extend(wrap(
                     vec![
@@ -118,7 +135,10 @@ impl ExplainView {
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let r = popup(area, buf, 100, 30);
         let w = r.width.saturating_sub(4) as usize;
-        let title = format!("Explain: {} {} {}", self.principal, theme.glyphs.arrow, self.resource);
+        let title = format!(
+            "Explain: {} {} {}",
+            self.principal, theme.glyphs.arrow, self.resource
+        );
         scrolled_lines(r, buf, theme, &title, &self.lines(w, theme), self.scroll);
     }
 }

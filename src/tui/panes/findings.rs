@@ -41,7 +41,10 @@ impl FindingsPane {
                 source: show(&f.source.to_string()).into_owned(),
             })
             .collect();
-        let hay = rows.iter().map(|r| format!("{} {}", r.rule, r.message)).collect();
+        let hay = rows
+            .iter()
+            .map(|r| format!("{} {}", r.rule, r.message))
+            .collect();
         FindingsPane {
             rows,
             list: Listing::new(hay),
@@ -87,19 +90,30 @@ impl FindingsPane {
             self.count(Severity::Error),
             self.count(Severity::Warning)
         );
-        list_pane(list_area, buf, theme, true, &title, &self.list, |i, _, w| {
-            let f = &self.rows[i];
-            fit(
-                vec![
-                    Span::styled(format!("{:<7} ", f.severity.to_string()), theme.finding(f.severity)),
-                    Span::styled(format!("{} ", f.rule), theme.rule_id()),
-                    Span::styled(f.message.clone(), theme.text()),
-                    Span::styled(format!("  {}", f.source), theme.source()),
-                ],
-                w,
-                theme.glyphs.ellipsis,
-            )
-        });
+        list_pane(
+            list_area,
+            buf,
+            theme,
+            true,
+            &title,
+            &self.list,
+            |i, _, w| {
+                let f = &self.rows[i];
+                fit(
+                    vec![
+                        Span::styled(
+                            format!("{:<7} ", f.severity.to_string()),
+                            theme.finding(f.severity),
+                        ),
+                        Span::styled(format!("{} ", f.rule), theme.rule_id()),
+                        Span::styled(f.message.clone(), theme.text()),
+                        Span::styled(format!("  {}", f.source), theme.source()),
+                    ],
+                    w,
+                    theme.glyphs.ellipsis,
+                )
+            },
+        );
         let detail = Rect::new(r.x, r.y + list_h, r.width, r.height - list_h);
         ratatui::widgets::Widget::render(
             crate::tui::widgets::frame::block("Finding", false, theme, detail.width),
@@ -120,7 +134,10 @@ impl FindingsPane {
             theme.glyphs.ellipsis,
         );
         ls.push(fit(
-            vec![Span::styled(format!("{}  subject: {}", f.source, f.subject), theme.source())],
+            vec![Span::styled(
+                format!("{}  subject: {}", f.source, f.subject),
+                theme.source(),
+            )],
             w,
             theme.glyphs.ellipsis,
         ));

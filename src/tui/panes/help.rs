@@ -30,7 +30,10 @@ impl HelpView {
         for (glyph, meaning) in [
             (g.cursor, "cursor (reverse video in the focused pane)"),
             (g.subject, "selected: Access and Role edges show it"),
-            (g.inherited, "role edge inherited from a parent scope or a group"),
+            (
+                g.inherited,
+                "role edge inherited from a parent scope or a group",
+            ),
             (g.yes, "allowed"),
             (g.no, "not allowed (explain shows why not)"),
         ] {
@@ -39,7 +42,9 @@ impl HelpView {
                 Span::raw(meaning),
             ]));
         }
-        out.push(Line::raw("  U G SP MI      user, group, service principal, managed identity"));
+        out.push(Line::raw(
+            "  U G SP MI      user, group, service principal, managed identity",
+        ));
         out
     }
 

@@ -41,9 +41,7 @@ impl IdentitiesPane {
                 }
             })
             .collect();
-        rows.sort_by(|a, b| {
-            (a.kind, a.name.to_lowercase()).cmp(&(b.kind, b.name.to_lowercase()))
-        });
+        rows.sort_by(|a, b| (a.kind, a.name.to_lowercase()).cmp(&(b.kind, b.name.to_lowercase())));
         IdentitiesPane::from_rows(rows)
     }
 
@@ -70,9 +68,17 @@ impl IdentitiesPane {
             let r = &self.rows[i];
             let mut left = Vec::new();
             if self.subject == Some(i) {
-                left.push(Span::styled(format!("{} ", theme.glyphs.subject), theme.key()));
+                left.push(Span::styled(
+                    format!("{} ", theme.glyphs.subject),
+                    theme.key(),
+                ));
             }
-            left.extend(highlighted(&r.name, hl, theme.principal(r.kind), theme.matched()));
+            left.extend(highlighted(
+                &r.name,
+                hl,
+                theme.principal(r.kind),
+                theme.matched(),
+            ));
             let tag = Span::styled(kind_tag(r.kind, w >= WIDE), theme.kind_tag());
             with_tag(left, tag, w, theme.glyphs.ellipsis)
         });

@@ -145,7 +145,10 @@ impl ResourcesPane {
                 left.push(Span::raw(format!("{indent}{fold} ")));
             }
             if self.subject == Some(i) {
-                left.push(Span::styled(format!("{} ", theme.glyphs.subject), theme.key()));
+                left.push(Span::styled(
+                    format!("{} ", theme.glyphs.subject),
+                    theme.key(),
+                ));
             }
             left.extend(highlighted(&r.label, hl, theme.resource(), theme.matched()));
             let tag = Span::styled(r.kind.word(), theme.kind_tag());

@@ -17,7 +17,11 @@ pub fn block<'a>(title: &str, focused: bool, theme: &Theme, width: u16) -> Block
     } else {
         theme.glyphs.border
     };
-    let t = truncate(title, (width as usize).saturating_sub(4), theme.glyphs.ellipsis);
+    let t = truncate(
+        title,
+        (width as usize).saturating_sub(4),
+        theme.glyphs.ellipsis,
+    );
     Block::default()
         .borders(Borders::ALL)
         .border_set(set)
@@ -40,7 +44,11 @@ pub fn list_pane<'a>(
     if f.editing || f.is_active() {
         let caret = if f.editing { "_" } else { "" };
         let q = format!(" /{}{caret} {} ", f.query(), listing.len());
-        let q = truncate(&q, (area.width as usize).saturating_sub(2), theme.glyphs.ellipsis);
+        let q = truncate(
+            &q,
+            (area.width as usize).saturating_sub(2),
+            theme.glyphs.ellipsis,
+        );
         b = b.title_bottom(Line::from(Span::styled(q, theme.key())));
     }
     let inner = b.inner(area);
@@ -92,7 +100,12 @@ pub fn scrolled_lines(
     let h = inner.height as usize;
     let start = scroll.min(lines.len().saturating_sub(h));
     for (y, l) in lines.iter().skip(start).take(h).enumerate() {
-        buf.set_line(inner.x + 1, inner.y + y as u16, l, inner.width.saturating_sub(2));
+        buf.set_line(
+            inner.x + 1,
+            inner.y + y as u16,
+            l,
+            inner.width.saturating_sub(2),
+        );
     }
     if lines.len() > h {
         let more = format!(" {}/{} ", (start + h).min(lines.len()), lines.len());

@@ -74,7 +74,10 @@ pub fn highlighted(text: &str, indices: &[usize], base: Style, hl: Style) -> Vec
         run.push(c);
     }
     if !run.is_empty() {
-        spans.push(Span::styled(run, if run_hl { base.patch(hl) } else { base }));
+        spans.push(Span::styled(
+            run,
+            if run_hl { base.patch(hl) } else { base },
+        ));
     }
     spans
 }
@@ -144,7 +147,12 @@ mod tests {
 
     #[test]
     fn highlights_runs() {
-        let s = highlighted("ep-fraud", &[3, 4], Style::new(), Style::new().add_modifier(ratatui::style::Modifier::BOLD));
+        let s = highlighted(
+            "ep-fraud",
+            &[3, 4],
+            Style::new(),
+            Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+        );
         let texts: Vec<&str> = s.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(texts, vec!["ep-", "fr", "aud"]);
     }
