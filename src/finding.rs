@@ -23,6 +23,22 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A change that would make an access work or a finding go away: a role assignment (with the
+/// exact `az` command) or another link (a connection, a YAML change).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// The role to assign, or the missing link in words.
+    pub role: String,
+    /// Where (an ARM ID).
+    pub scope: String,
+    /// Who gets it.
+    pub principal: String,
+    /// What else the role grants (least privilege), or a note.
+    pub grants_also: String,
+    /// The command (or YAML) that makes the change; reach never runs it.
+    pub command: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Rule ID (`EP-UAI-NO-AUTO`), `LOAD` for file problems, `MODEL` for reference problems.
@@ -32,6 +48,9 @@ pub struct Finding {
     /// An ARM ID, a principal name or a file path: what the finding is about.
     pub subject: String,
     pub source: Source,
+    /// The fix, when one exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -48,7 +67,14 @@ impl Finding {
             message: message.into(),
             subject: subject.into(),
             source,
+            fix: None,
         }
+    }
+
+    /// The same finding with a fix attached.
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
     }
 
     /// A load problem in one file.

@@ -19,6 +19,8 @@ pub enum Source {
     /// Implied by an access rule alone (an automatic grant, say).
     #[default]
     Rule,
+    /// A what-if assumption given on the command line or in the TUI.
+    Assumed,
 }
 
 impl Source {
@@ -40,7 +42,7 @@ impl Source {
             Source::Line { file, .. } | Source::Entry { file, .. } | Source::File { file } => {
                 Some(file)
             }
-            Source::Builtin | Source::Rule => None,
+            Source::Builtin | Source::Rule | Source::Assumed => None,
         }
     }
 }
@@ -53,6 +55,7 @@ impl fmt::Display for Source {
             Source::File { file } => write!(f, "{file}"),
             Source::Builtin => f.write_str("builtin"),
             Source::Rule => f.write_str("rule"),
+            Source::Assumed => f.write_str("assumed"),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! One function per command: load → model → engine → report, and the exit code.
 
 use super::exit::{self, emit, warn, Failure};
-use super::{Cli, Command, ExportFormat, OutFormat, ProjectArgs};
+use super::{Cli, Command, ExportFormat, OutFormat, ProjectArgs, WhatIf};
 use crate::engine::{rules, Engine};
 use crate::finding::Severity;
 use crate::load::{self, Limits};
@@ -12,6 +12,39 @@ use std::path::{Path, PathBuf};
 /// Load a project folder (or the demo) into an engine. Load problems go to stderr; nothing
 /// loaded at all is a failure (exit 2).
 pub fn open(path: Option<&Path>, demo: bool, quiet: bool) -> Result<Engine, Failure> {
+    open_with(path, demo, quiet, &WhatIf::default())
+}
+
+/// Resolve `PRINCIPAL ROLE SCOPE` triples of a what-if option.
+fn triples(
+    m: &model::Model,
+    flat: &[String],
+    what: &str,
+) -> Result<Vec<(model::PrincipalId, model::RoleId, model::ScopeId)>, Failure> {
+    flat.chunks(3)
+        .map(|c| {
+            let [p, r, s] = c else {
+                return Err(Failure::usage(format!(
+                    "reach: {what} takes PRINCIPAL ROLE SCOPE"
+                )));
+            };
+            let bad = |e: model::lookup::LookupError| Failure::usage(format!("reach: {what}: {e}"));
+            Ok((
+                m.resolve_principal(p).map_err(bad)?,
+                m.resolve_role(r).map_err(bad)?,
+                m.resolve_resource(s).map_err(bad)?,
+            ))
+        })
+        .collect()
+}
+
+/// Load, apply what-if assumptions, run the rules.
+pub fn open_with(
+    path: Option<&Path>,
+    demo: bool,
+    quiet: bool,
+    whatif: &WhatIf,
+) -> Result<Engine, Failure> {
     let raw = if demo {
         crate::demo::load()
     } else {
@@ -55,11 +88,39 @@ pub fn open(path: Option<&Path>, demo: bool, quiet: bool) -> Result<Engine, Fail
             ));
         }
     }
-    Ok(Engine::new(model::build(raw)))
+    let mut m = model::build(raw);
+    let extra = triples(&m, &whatif.assume, "--assume-assignment")?
+        .into_iter()
+        .map(|(principal, role, scope)| model::Assignment {
+            principal,
+            role,
+            scope,
+            condition: None,
+            source: crate::source::Source::Assumed,
+            assumed: true,
+        })
+        .collect::<Vec<_>>();
+    let mut revoked = Vec::new();
+    for (p, r, s) in triples(&m, &whatif.revoked, "--assume-revoked")? {
+        let found = m.find_assignments(p, r, s);
+        if found.is_empty() {
+            return Err(Failure::usage(format!(
+                "reach: --assume-revoked: {} holds no {} assignment on {}",
+                crate::text::show(&m.principal(p).name),
+                crate::text::show(&m.role(r).name),
+                crate::text::show(&m.scope_ref(s))
+            )));
+        }
+        revoked.extend(found);
+    }
+    if !extra.is_empty() || !revoked.is_empty() {
+        m.assume(extra, &revoked);
+    }
+    Ok(Engine::new(m))
 }
 
-fn project(p: &ProjectArgs, cli: &Cli) -> Result<Engine, Failure> {
-    open(p.path.as_deref(), cli.demo, false)
+fn project(p: &ProjectArgs, w: &WhatIf, cli: &Cli) -> Result<Engine, Failure> {
+    open_with(p.path.as_deref(), cli.demo, false, w)
 }
 
 fn lookup_err(e: model::lookup::LookupError) -> Failure {
@@ -76,9 +137,10 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             resource,
             action,
             project: p,
+            whatif,
             format,
         } => {
-            let e = project(p, cli)?;
+            let e = project(p, whatif, cli)?;
             let s = e.model().resolve_resource(resource).map_err(lookup_err)?;
             let w = e
                 .who_can(s, action.as_deref())
@@ -93,9 +155,10 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             principal,
             action,
             project: p,
+            whatif,
             format,
         } => {
-            let e = project(p, cli)?;
+            let e = project(p, whatif, cli)?;
             let pid = e.model().resolve_principal(principal).map_err(lookup_err)?;
             let w = e.what_can(pid, action.as_deref());
             emit(&match format {
@@ -109,9 +172,10 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             resource,
             action,
             project: p,
+            whatif,
             format,
         } => {
-            let e = project(p, cli)?;
+            let e = project(p, whatif, cli)?;
             let pid = e.model().resolve_principal(principal).map_err(lookup_err)?;
             let s = e.model().resolve_resource(resource).map_err(lookup_err)?;
             let op = action
@@ -126,8 +190,12 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             });
             Ok(exit::OK)
         }
-        Command::Lint { project: p, format } => {
-            let e = open(p.path.as_deref(), cli.demo, true)?;
+        Command::Lint {
+            project: p,
+            whatif,
+            format,
+        } => {
+            let e = open_with(p.path.as_deref(), cli.demo, true, whatif)?;
             let fs = e.lint();
             emit(&match format {
                 OutFormat::Json => json::to_string(&serde_json::json!({ "findings": fs })) + "\n",
@@ -141,11 +209,12 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         }
         Command::Export {
             project: p,
+            whatif,
             format,
             resource,
             principal,
         } => {
-            let e = project(p, cli)?;
+            let e = project(p, whatif, cli)?;
             if *format != ExportFormat::Json {
                 return Err(Failure::usage("reach: export formats dot, mermaid and markdown are not available yet; use --format json"));
             }

@@ -53,6 +53,17 @@ pub struct ProjectArgs {
     pub path: Option<PathBuf>,
 }
 
+/// What-if options: answers are computed as if these changes were made.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct WhatIf {
+    /// Add a hypothetical role assignment (repeatable).
+    #[arg(long = "assume-assignment", num_args = 3, value_names = ["PRINCIPAL", "ROLE", "SCOPE"], action = clap::ArgAction::Append)]
+    pub assume: Vec<String>,
+    /// Remove the matching role assignment(s) (repeatable).
+    #[arg(long = "assume-revoked", num_args = 3, value_names = ["PRINCIPAL", "ROLE", "SCOPE"], action = clap::ArgAction::Append)]
+    pub revoked: Vec<String>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Every identity that reaches RESOURCE, with every path.
@@ -64,6 +75,8 @@ pub enum Command {
         action: Option<String>,
         #[command(flatten)]
         project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
@@ -75,6 +88,8 @@ pub enum Command {
         action: Option<String>,
         #[command(flatten)]
         project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
@@ -88,6 +103,8 @@ pub enum Command {
         action: Option<String>,
         #[command(flatten)]
         project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
@@ -95,6 +112,8 @@ pub enum Command {
     Lint {
         #[command(flatten)]
         project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
@@ -102,6 +121,8 @@ pub enum Command {
     Export {
         #[command(flatten)]
         project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
         #[arg(long, value_enum)]
         format: ExportFormat,
         #[arg(long, conflicts_with = "principal")]

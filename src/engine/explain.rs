@@ -98,14 +98,7 @@ pub struct Missing {
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Fix {
-    pub role: String,
-    pub scope: String,
-    pub principal: String,
-    pub grants_also: String,
-    pub command: String,
-}
+pub use crate::finding::Fix;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Explanation {

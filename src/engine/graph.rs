@@ -94,6 +94,8 @@ pub struct Hint {
     pub pattern: Option<String>,
     pub rule: &'static str,
     pub text: String,
+    /// The change that supplies the missing link.
+    pub fix: Option<crate::finding::Fix>,
 }
 
 /// A step appended to direct grants of matching actions at a scope (EP-SCORE-AAD…).

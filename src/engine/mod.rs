@@ -4,6 +4,7 @@
 pub mod action;
 pub mod explain;
 pub mod export;
+pub mod fixes;
 pub mod graph;
 mod query;
 pub mod rules;
@@ -26,10 +27,10 @@ pub const DEFAULT_MAX_PATHS: usize = 8;
 pub struct Engine {
     model: Model,
     graph: AccessGraph,
-    /// What-if assignments (marked assumed in paths).
-    extra: Vec<Assignment>,
-    /// Indexes of model assignments treated as revoked.
-    revoked: HashSet<usize>,
+    /// No what-if overlay at query time: assumptions are applied to the model before the rules
+    /// run (`Model::assume`), so rule-derived edges see them too.
+    no_extra: Vec<Assignment>,
+    no_revoked: HashSet<usize>,
     pub max_paths: usize,
 }
 
@@ -43,8 +44,8 @@ impl Engine {
         Engine {
             model,
             graph,
-            extra: Vec::new(),
-            revoked: HashSet::new(),
+            no_extra: Vec::new(),
+            no_revoked: HashSet::new(),
             max_paths: DEFAULT_MAX_PATHS,
         }
     }
@@ -61,21 +62,17 @@ impl Engine {
         self.model
     }
 
-    /// Add what-if assignments and revocations (indexes into `model().assignments`).
-    pub fn set_assumptions(&mut self, extra: Vec<Assignment>, revoked: HashSet<usize>) {
-        self.extra = extra;
-        self.revoked = revoked;
-    }
+    /// Whether any what-if assumption is in force.
     pub fn has_assumptions(&self) -> bool {
-        !self.extra.is_empty() || !self.revoked.is_empty()
+        self.model.assignments.iter().any(|a| a.assumed)
     }
 
     fn search(&self) -> Search<'_> {
         Search::new(
             &self.model,
             &self.graph,
-            &self.extra,
-            &self.revoked,
+            &self.no_extra,
+            &self.no_revoked,
             self.max_paths.max(1) * 4,
         )
     }
@@ -236,7 +233,18 @@ impl Engine {
         } else {
             why_not::why_not(self, &mut search, p, s, &action)
         };
-        let fixes = Vec::new();
+        let mut fixes = if allowed {
+            Vec::new()
+        } else {
+            self.fixes(p, s, &action)
+        };
+        if !allowed {
+            for f in why_not::hints(self, p, s, &action).filter_map(|h| h.fix.clone()) {
+                if !fixes.contains(&f) {
+                    fixes.push(f);
+                }
+            }
+        }
         Ok(Explanation {
             principal: self.principal_ref(p),
             resource: self.resource_ref(s),

@@ -18,8 +18,25 @@ pub(super) fn why_not(
 ) -> Vec<Missing> {
     let mut out = Vec::new();
     explain_goal(e, search, p, s, action, 0, &mut out);
+    for h in hints(e, p, s, action) {
+        out.push(Missing {
+            rule: h.rule,
+            text: h.text.clone(),
+        });
+    }
+    out.dedup();
+    out
+}
+
+/// The rule hints that apply when `p` lacks `action` on `s`.
+pub(super) fn hints<'e>(
+    e: &'e Engine,
+    p: PrincipalId,
+    s: ScopeId,
+    action: &'e str,
+) -> impl Iterator<Item = &'e crate::engine::graph::Hint> + 'e {
     let m = e.model();
-    for h in &e.graph().hints {
+    e.graph().hints.iter().filter(move |h| {
         let who = h
             .principal
             .is_none_or(|x| x == p || m.groups_of(p).contains(&x));
@@ -28,15 +45,8 @@ pub(super) fn why_not(
             .pattern
             .as_deref()
             .is_none_or(|pat| crate::model::role::action_matches(pat, action));
-        if who && at && act {
-            out.push(Missing {
-                rule: h.rule,
-                text: h.text.clone(),
-            });
-        }
-    }
-    out.dedup();
-    out
+        who && at && act
+    })
 }
 
 fn explain_goal(

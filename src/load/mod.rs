@@ -1,48 +1,318 @@
 //! Read a project folder: walk it, recognise each file by content, and turn it into `RawProject`
 //! plus `LOAD` findings. Never panics; one bad file never hides the good ones; never resolves
 //! references (that is `model::build`).
-//!
-//! (Placeholder entry points: the real loader lands from the `loader` branch.)
 
+mod aml_fields;
+pub mod azureml;
+pub mod discover;
+pub mod error;
+mod export_types;
+pub mod exports;
+pub mod manifest;
 pub mod raw;
+pub mod yaml;
 
-pub use raw::RawProject;
-use std::path::Path;
+pub use error::LoadError;
+pub use raw::{FileInfo, RawProject};
 
-/// Limits on the work one project may cause.
-#[derive(Clone, Debug)]
+use crate::finding::{Finding, Severity};
+use crate::source::Source;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+/// Size and shape limits that keep hostile input from exhausting memory, stack or time.
+#[derive(Debug, Clone)]
 pub struct Limits {
+    /// Largest `.json` file read (exports can be large).
     pub max_file_bytes: u64,
+    /// Largest `.yml`/`.yaml` file read.
+    pub max_yaml_bytes: u64,
+    /// Most files looked at in one folder.
+    pub max_files: usize,
+    /// Longest relative path accepted (bytes).
+    pub max_path_len: usize,
+    /// Deepest YAML/JSON nesting.
+    pub max_depth: usize,
+    /// Most YAML nodes in one file.
+    pub max_yaml_nodes: usize,
+    /// Most YAML aliases (and anchors) in one file.
+    pub max_aliases: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: 512 << 20,
+            max_yaml_bytes: 8 << 20,
+            max_files: 200_000,
+            max_path_len: 4096,
+            max_depth: 128,
+            max_yaml_nodes: 1_000_000,
+            max_aliases: 1_000,
         }
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("cannot read {path}: {reason}")]
-    Root { path: String, reason: String },
-}
+/// Per-file output while loading (merged into one `RawProject` in path order).
+pub(crate) type Out = RawProject;
 
-pub fn load_path(root: &Path, _limits: &Limits) -> Result<RawProject, LoadError> {
-    Ok(RawProject {
+/// Read a project folder. `Err` only when `root` itself cannot be read; every problem inside it
+/// is a `LOAD` finding.
+pub fn load_path(root: &Path, limits: &Limits) -> Result<RawProject, LoadError> {
+    let meta = match fs::metadata(root) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError::NotFound(root.to_path_buf()))
+        }
+        Err(e) => return Err(LoadError::Unreadable(root.to_path_buf(), e.to_string())),
+    };
+    if !meta.is_dir() {
+        return Err(LoadError::NotADirectory(root.to_path_buf()));
+    }
+    if let Err(e) = fs::read_dir(root) {
+        return Err(LoadError::Unreadable(root.to_path_buf(), e.to_string()));
+    }
+    let walk = discover::walk(root, limits);
+    let parts = parallel(&walk.files, |c| match discover::read(c, limits) {
+        Ok(bytes) => parse_file(&c.rel, &bytes, limits),
+        Err(msg) => failed(&c.rel, msg),
+    });
+    let mut project = RawProject {
         root: root.to_path_buf(),
+        findings: walk.findings,
         ..RawProject::default()
-    })
+    };
+    for rel in walk.skipped {
+        project.files.push(FileInfo {
+            path: rel,
+            kind: "skipped".to_string(),
+        });
+    }
+    Ok(finish(project, parts))
 }
 
+/// Load in-memory files (relative path, bytes): the demo compiled into the binary, and tests.
+/// Only `.yml`/`.yaml`/`.json` names are read; the same size and count limits apply.
 pub fn load_files(
     root_label: &str,
-    _files: Vec<(String, Vec<u8>)>,
-    _limits: &Limits,
+    mut files: Vec<(String, Vec<u8>)>,
+    limits: &Limits,
 ) -> RawProject {
+    let mut project = RawProject {
+        root: PathBuf::from(root_label),
+        ..RawProject::default()
+    };
+    for f in &mut files {
+        f.0 = f.0.replace('\\', "/").trim_start_matches("./").to_string();
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    let mut accepted = Vec::new();
+    for (rel, bytes) in files {
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        if !discover::is_config_name(name)
+            || rel.split('/').any(|p| p.starts_with('.') || p == "target")
+        {
+            continue;
+        }
+        let limit = discover::limit_for(&rel, limits);
+        let problem = if rel.len() > limits.max_path_len {
+            Some(format!(
+                "path longer than {} bytes, skipped",
+                limits.max_path_len
+            ))
+        } else if bytes.len() as u64 > limit {
+            Some(format!(
+                "file is {} bytes, over the {limit}-byte limit for this kind of file; skipped",
+                bytes.len()
+            ))
+        } else if accepted.len() >= limits.max_files {
+            Some(format!(
+                "more than {} files in the project folder; the rest are skipped",
+                limits.max_files
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(msg) => {
+                let src = Source::File {
+                    file: Arc::from(rel.as_str()),
+                };
+                project
+                    .findings
+                    .push(Finding::load(Severity::Error, msg, src));
+                project.files.push(FileInfo {
+                    path: rel,
+                    kind: "skipped".to_string(),
+                });
+            }
+            None => accepted.push((rel, bytes)),
+        }
+    }
+    let parts = parallel(&accepted, |(rel, bytes)| parse_file(rel, bytes, limits));
+    finish(project, parts)
+}
+
+fn finish(mut project: RawProject, parts: Vec<RawProject>) -> RawProject {
+    for p in parts {
+        project.files.extend(p.files);
+        project.findings.extend(p.findings);
+        project.manifests.extend(p.manifests);
+        project.aml.extend(p.aml);
+        project.assignments.extend(p.assignments);
+        project.role_defs.extend(p.role_defs);
+        project.denies.extend(p.denies);
+        project.principals.extend(p.principals);
+        project.resources.extend(p.resources);
+        project.facts.extend(p.facts);
+    }
+    project.files.sort_by(|a, b| a.path.cmp(&b.path));
+    project
+        .findings
+        .sort_by(|a, b| (a.source.file(), a.sort_key()).cmp(&(b.source.file(), b.sort_key())));
+    project
+}
+
+/// Run `f` over `items` on all cores; results in input order.
+fn parallel<T: Sync, F: Fn(&T) -> RawProject + Sync>(items: &[T], f: F) -> Vec<RawProject> {
+    let workers = thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            done.push((i, f(item)));
+        }
+        done
+    };
+    let mut results: Vec<(usize, RawProject)> = thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .filter_map(|_| {
+                thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(s, work)
+                    .ok()
+            })
+            .collect();
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(h.join().unwrap_or_default());
+        }
+        all
+    });
+    // Items a failed worker never finished (no thread could be spawned, or one died): mark them.
+    results.sort_by_key(|(i, _)| *i);
+    let mut out = Vec::with_capacity(items.len());
+    let mut it = results.into_iter().peekable();
+    for i in 0..items.len() {
+        match it.next_if(|(j, _)| *j == i) {
+            Some((_, p)) => out.push(p),
+            None => out.push(RawProject::default()),
+        }
+    }
+    out
+}
+
+/// Stack for parser threads: deep (but within-limit) nesting recurses.
+const STACK: usize = 64 << 20;
+
+fn failed(rel: &str, msg: String) -> RawProject {
+    let src = Source::File {
+        file: Arc::from(rel),
+    };
     RawProject {
-        root: root_label.into(),
+        files: vec![FileInfo {
+            path: rel.to_string(),
+            kind: "error".to_string(),
+        }],
+        findings: vec![Finding::load(Severity::Error, msg, src)],
         ..RawProject::default()
     }
+}
+
+/// Parse one file's bytes into a partial project (one `FileInfo`, its findings and values).
+pub(crate) fn parse_file(rel: &str, bytes: &[u8], limits: &Limits) -> RawProject {
+    let file: Arc<str> = Arc::from(rel);
+    let mut out = RawProject::default();
+    let kind = classify_and_read(&file, bytes, limits, &mut out);
+    out.files.push(FileInfo {
+        path: rel.to_string(),
+        kind,
+    });
+    out
+}
+
+fn classify_and_read(file: &Arc<str>, bytes: &[u8], limits: &Limits, out: &mut Out) -> String {
+    let whole = Source::File { file: file.clone() };
+    if yaml::strip_bom(bytes).iter().all(u8::is_ascii_whitespace) {
+        out.findings
+            .push(Finding::load(Severity::Info, "empty file", whole));
+        return "empty".to_string();
+    }
+    let text = match yaml::utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            out.findings.push(Finding::load(
+                Severity::Error,
+                e.message,
+                Source::line(file, e.line.max(1)),
+            ));
+            return "error".to_string();
+        }
+    };
+    let name = file.rsplit('/').next().unwrap_or(file);
+    if discover::is_json_name(name) {
+        if let Some(kind) = exports::read(text, file, out) {
+            return kind;
+        }
+        return unrecognised(file, out);
+    }
+    let y = match yaml::parse(text, limits) {
+        Ok(Some(y)) => y,
+        Ok(None) => {
+            out.findings.push(Finding::load(
+                Severity::Info,
+                "empty file (no YAML content)",
+                whole,
+            ));
+            return "empty".to_string();
+        }
+        Err(e) => {
+            let msg = format!("invalid YAML: {}", e.message);
+            out.findings.push(Finding::load(
+                Severity::Error,
+                msg,
+                Source::line(file, e.line.max(1)),
+            ));
+            return "error".to_string();
+        }
+    };
+    if manifest::is_manifest(&y) {
+        manifest::read(&y, file, out);
+        return "reach.yaml".to_string();
+    }
+    if let Some(rec) = azureml::recognise(&y) {
+        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        out.aml.push(azureml::build(&y, &rec, file, dir));
+        return rec.label();
+    }
+    unrecognised(file, out)
+}
+
+fn unrecognised(file: &Arc<str>, out: &mut Out) -> String {
+    let msg = "not recognised as an Azure ML, Azure export or reach.yaml file";
+    out.findings.push(Finding::load(
+        Severity::Info,
+        msg,
+        Source::File { file: file.clone() },
+    ));
+    "unrecognised".to_string()
 }

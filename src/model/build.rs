@@ -346,6 +346,7 @@ impl Builder {
                         misplaced_identity_line: j.misplaced_identity_line,
                         steps: j.steps.clone(),
                         datastores: j.datastores.iter().map(|d| d.value.clone()).collect(),
+                        images: j.images.iter().map(|d| d.value.clone()).collect(),
                         source: doc.source.clone(),
                     });
                     continue;
@@ -393,15 +394,7 @@ impl Builder {
     }
 
     pub fn finish(mut self) -> Model {
-        let n = self.m.scopes.len();
-        let mut by_scope = vec![Vec::new(); n];
-        let mut by_principal = vec![Vec::new(); self.m.principals.len()];
-        for (i, a) in self.m.assignments.iter().enumerate() {
-            by_scope[a.scope.0 as usize].push(i as u32);
-            by_principal[a.principal.0 as usize].push(i as u32);
-        }
-        self.m.assign_by_scope = by_scope;
-        self.m.assign_by_principal = by_principal;
+        self.m.reindex_assignments();
         for (i, d) in self.m.denies.iter().enumerate() {
             self.m
                 .deny_by_scope

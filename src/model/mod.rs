@@ -74,6 +74,58 @@ pub struct Model {
 }
 
 impl Model {
+    /// Rebuild the assignment indexes by scope and by principal.
+    pub(crate) fn reindex_assignments(&mut self) {
+        let mut by_scope = vec![Vec::new(); self.scopes.len()];
+        let mut by_principal = vec![Vec::new(); self.principals.len()];
+        for (i, a) in self.assignments.iter().enumerate() {
+            by_scope[a.scope.0 as usize].push(i as u32);
+            by_principal[a.principal.0 as usize].push(i as u32);
+        }
+        self.assign_by_scope = by_scope;
+        self.assign_by_principal = by_principal;
+    }
+
+    /// What-if: drop the assignments at `revoked` (indexes into `assignments`) and add `extra`
+    /// (marked assumed). Rules run afterwards see the changed model.
+    pub fn assume(&mut self, extra: Vec<Assignment>, revoked: &[usize]) {
+        let mut i = 0;
+        self.assignments.retain(|_| {
+            let keep = !revoked.contains(&i);
+            i += 1;
+            keep
+        });
+        self.assignments.extend(extra.into_iter().map(|mut a| {
+            a.assumed = true;
+            a.source = Source::Assumed;
+            a
+        }));
+        self.reindex_assignments();
+    }
+
+    /// Indexes of the assignments of exactly this principal, role and scope.
+    pub fn find_assignments(&self, p: PrincipalId, role: RoleId, scope: ScopeId) -> Vec<usize> {
+        self.assignments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.principal == p && a.role == role && a.scope == scope)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// A role by name or definition ID; unknown names list the closest.
+    pub fn resolve_role(&self, reference: &str) -> Result<RoleId, lookup::LookupError> {
+        self.role_by_name(reference)
+            .or_else(|| self.role_by_guid(reference))
+            .ok_or_else(|| lookup::LookupError::Unknown {
+                reference: reference.to_string(),
+                candidates: lookup::closest(
+                    reference,
+                    self.roles.iter().map(|r| (r.name.clone(), r.name.clone())),
+                ),
+            })
+    }
+
     pub fn scope(&self, id: ScopeId) -> &Scope {
         &self.scopes[id.0 as usize]
     }

@@ -176,6 +176,8 @@ pub struct Job {
     pub misplaced_identity_line: Option<u32>,
     pub steps: Vec<crate::load::raw::JobStep>,
     pub datastores: Vec<String>,
+    /// Environment references (`azureml:env:1`) and inline images, as written.
+    pub images: Vec<String>,
     pub source: Source,
 }
 

@@ -34,6 +34,15 @@ fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
     out.push('\n');
 }
 
+/// `  label: value`, or the value on its own indented line when it would pass 80 columns.
+fn labeled(out: &mut String, label: &str, value: &str) {
+    if label.len() + value.chars().count() + 4 <= WIDTH {
+        let _ = writeln!(out, "  {label}: {value}");
+    } else {
+        let _ = writeln!(out, "  {label}:\n    {value}");
+    }
+}
+
 fn path_lines(out: &mut String, i: usize, p: &AccessPath) {
     let head = match &p.action {
         Some(a) => format!(
@@ -91,7 +100,7 @@ pub fn who_can(w: &WhoCan, op: Option<&str>) -> String {
         show(&w.resource.name)
     );
     if let Some(a) = &w.action {
-        let _ = writeln!(out, "  action: {}", show(a));
+        labeled(&mut out, "action", &show(a));
     }
     let _ = writeln!(out, "  {} principal(s)\n", w.principals.len());
     for pa in &w.principals {
@@ -129,7 +138,7 @@ pub fn what_can(w: &WhatCan) -> String {
         crate::model::principal::kind_word(w.principal.kind)
     );
     if let Some(a) = &w.action {
-        let _ = writeln!(out, "  action: {}", show(a));
+        labeled(&mut out, "action", &show(a));
     }
     let _ = writeln!(out, "  {} resource(s)\n", w.resources.len());
     for r in &w.resources {
@@ -152,7 +161,8 @@ pub fn explain(e: &Explanation) -> String {
         e.resource.kind.word(),
         show(&e.resource.name)
     );
-    let _ = writeln!(out, "  action: {}\n", show(&e.action));
+    labeled(&mut out, "action", &show(&e.action));
+    out.push('\n');
     for (i, p) in e.paths.iter().enumerate() {
         path_lines(&mut out, i, p);
     }

@@ -3,9 +3,9 @@
 //! Entra name of a compute's identity (CMP-SAI-NAME, matched in the model), the automatic AcrPull
 //! (CMP-SAI-ACRPULL) and AKS (CMP-AKS-ACRPULL).
 
-use super::{holds, ws_registry, Rule, SEED_AUTH};
+use super::{gap, holds, role_fix, ws_registry, Gap, Rule, ACRPULL_GUID, SEED_AUTH};
 use crate::engine::action::*;
-use crate::engine::graph::{AccessGraph, ActsAs, Grant, GrantKind, Hint};
+use crate::engine::graph::{AccessGraph, ActsAs, Grant, GrantKind};
 use crate::finding::{Finding, Severity};
 use crate::model::{Attrs, ComputeAttrs, Model, ResKind, ScopeId};
 use crate::source::Source;
@@ -97,7 +97,7 @@ fn apply_job_code(m: &Model, g: &mut AccessGraph) {
 }
 
 fn apply_acrpull(m: &Model, g: &mut AccessGraph) {
-    let acrpull = m.role_by_guid("7f951dda-4ed3-4680-a7ca-43fe172d538d");
+    let acrpull = m.role_by_guid(ACRPULL_GUID);
     for (c, a) in computes(m) {
         let Some(reg) = m.scope(c).workspace.and_then(|ws| ws_registry(m, ws)) else {
             continue;
@@ -109,44 +109,45 @@ fn apply_acrpull(m: &Model, g: &mut AccessGraph) {
                 let ident = ident.or_else(|| a.identity.user.first().map(|(p, _)| *p));
                 let lacks = ident.is_none_or(|p| !holds(m, g, p, reg, ACR_PULL));
                 if a.pulls_from_workspace_registry && lacks {
-                    let msg = format!("Kubernetes compute {name} pulls from workspace registry {rname} but gets no automatic AcrPull; none is assigned");
-                    g.finding(Finding::new(
-                        "CMP-SAI-ACRPULL",
-                        Severity::Warning,
-                        msg.clone(),
-                        m.scope(c).id.to_string(),
-                        a.source.clone(),
-                    ));
-                    if let Some(p) = ident {
-                        g.hint(Hint {
-                            principal: Some(p),
-                            scope: Some(reg),
-                            pattern: Some(ACR_PULL.into()),
+                    let message = format!("Kubernetes compute {name} pulls from workspace registry {rname} but gets no automatic AcrPull; none is assigned");
+                    let fix = ident.and_then(|p| role_fix(m, p, ACRPULL_GUID, reg));
+                    gap(
+                        m,
+                        g,
+                        Gap {
                             rule: "CMP-SAI-ACRPULL",
-                            text: msg,
-                        });
-                    }
+                            severity: Severity::Warning,
+                            message,
+                            subject: c,
+                            source: &a.source,
+                            who: ident,
+                            at: reg,
+                            pattern: Some(ACR_PULL),
+                            fix,
+                        },
+                    );
                 }
             }
-            (_, Some(sai)) if a.created_before_registry => {
-                if !holds(m, g, sai, reg, ACR_PULL) {
-                    let msg = format!("compute {name} was created before workspace registry {rname}: AcrPull was not granted automatically and is not assigned, so image pulls fail");
-                    g.finding(Finding::new(
-                        "CMP-SAI-ACRPULL",
-                        Severity::Warning,
-                        msg.clone(),
-                        m.scope(c).id.to_string(),
-                        a.source.clone(),
-                    ));
-                    g.hint(Hint {
-                        principal: Some(sai),
-                        scope: Some(reg),
-                        pattern: Some(ACR_PULL.into()),
+            (_, Some(sai)) if a.created_before_registry && !holds(m, g, sai, reg, ACR_PULL) => {
+                let message = format!("compute {name} was created before workspace registry {rname}: AcrPull was not granted automatically and is not assigned, so image pulls fail");
+                let fix = role_fix(m, sai, ACRPULL_GUID, reg);
+                gap(
+                    m,
+                    g,
+                    Gap {
                         rule: "CMP-SAI-ACRPULL",
-                        text: msg,
-                    });
-                }
+                        severity: Severity::Warning,
+                        message,
+                        subject: c,
+                        source: &a.source,
+                        who: Some(sai),
+                        at: reg,
+                        pattern: Some(ACR_PULL),
+                        fix,
+                    },
+                );
             }
+            (_, Some(_)) if a.created_before_registry => {}
             (_, Some(sai)) => {
                 if let Some(role) = acrpull {
                     g.grant(Grant {

@@ -44,7 +44,7 @@ fn apply_identity_based(m: &Model, g: &mut AccessGraph) {
                 source: a.credential_source.clone(),
             });
         }
-        g.hint(Hint { principal: None, scope: Some(d), pattern: Some("Microsoft.Storage/*".into()), rule: "DS-IDENTITY-BASED", text: format!("datastore {dn} is identity-based: the caller needs a data role such as Storage Blob Data Reader on {sn}") });
+        g.hint(Hint { principal: None, scope: Some(d), pattern: Some("Microsoft.Storage/*".into()), rule: "DS-IDENTITY-BASED", text: format!("datastore {dn} is identity-based: the caller needs a data role such as Storage Blob Data Reader on {sn}"), fix: None });
     }
 }
 
@@ -78,7 +78,14 @@ fn apply_credential(m: &Model, g: &mut AccessGraph) {
         let kvname = kv
             .map(|k| m.scope(k).name.clone())
             .unwrap_or_else(|| "the workspace key vault".into());
+        let shared_key_off =
+            |st: ScopeId| matches!(&m.scope(st).attrs, Attrs::Storage(x) if !x.allow_shared_key);
         match (&a.credential, a.storage) {
+            (DatastoreCredential::AccountKey | DatastoreCredential::Sas, Some(st))
+                if shared_key_off(st) =>
+            {
+                g.hint(Hint { principal: None, scope: Some(st), pattern: Some("Microsoft.Storage/*".into()), rule: "DS-CREDENTIAL", text: format!("datastore {dn} caches {what}, but {} disallows shared-key access, so it reaches nothing", m.scope(st).name), fix: None });
+            }
             (DatastoreCredential::AccountKey | DatastoreCredential::Sas, Some(st)) => {
                 let sn = m.scope(st).name.clone();
                 for target in [st, d] {

@@ -3,7 +3,7 @@
 //! (EP-ENFORCE-REJECT), what a user-assigned identity lacks (EP-UAI-NO-AUTO) and secret references
 //! resolved with the endpoint identity (EP-SECRET-INJECTION).
 
-use super::{default_storage, holds, ws_registry, Rule, SEED_ENDPOINTS};
+use super::{default_storage, gap, holds, role_fix, ws_registry, Gap, Rule, SEED_ENDPOINTS};
 use crate::engine::action::*;
 use crate::engine::graph::{AccessGraph, ActsAs, Grant, GrantKind, Hint};
 use crate::finding::{Finding, Severity};
@@ -152,6 +152,7 @@ fn apply_secrets(m: &Model, g: &mut AccessGraph) {
                             "no automatic Connection Secrets Reader for {}: {why}",
                             m.principal(ident).name
                         ),
+                        fix: None,
                     });
                 }
             }
@@ -219,30 +220,32 @@ fn apply_uai(m: &Model, g: &mut AccessGraph) {
         for (uai, src) in &e.identity.user {
             let mut needs = Vec::new();
             if let Some(r) = ws_registry(m, ws) {
-                needs.push((r, ACR_PULL, "AcrPull"));
+                needs.push((r, ACR_PULL, "AcrPull", ACRPULL));
             }
             if let Some(st) = default_storage(m, ws) {
-                needs.push((st, BLOB_READ, "Storage Blob Data Reader"));
+                needs.push((st, BLOB_READ, "Storage Blob Data Reader", BLOB_READER));
             }
-            for (res, action, role) in needs {
+            for (res, action, role, guid) in needs {
                 if holds(m, g, *uai, res, action) {
                     continue;
                 }
-                let msg = format!("endpoint {ep} runs as user-assigned identity {}, which gets no automatic roles and lacks {role} on {} {}", show(&m.principal(*uai).name), m.scope(res).kind.word(), show(&m.scope(res).name));
-                g.finding(Finding::new(
-                    "EP-UAI-NO-AUTO",
-                    Severity::Warning,
-                    msg.clone(),
-                    m.scope(res).id.to_string(),
-                    src.clone(),
-                ));
-                g.hint(Hint {
-                    principal: Some(*uai),
-                    scope: Some(res),
-                    pattern: Some(action.into()),
-                    rule: "EP-UAI-NO-AUTO",
-                    text: msg,
-                });
+                let message = format!("endpoint {ep} runs as user-assigned identity {}, which gets no automatic roles and lacks {role} on {} {}", show(&m.principal(*uai).name), m.scope(res).kind.word(), show(&m.scope(res).name));
+                let fix = role_fix(m, *uai, guid, res);
+                gap(
+                    m,
+                    g,
+                    Gap {
+                        rule: "EP-UAI-NO-AUTO",
+                        severity: Severity::Warning,
+                        message,
+                        subject: res,
+                        source: src,
+                        who: Some(*uai),
+                        at: res,
+                        pattern: Some(action),
+                        fix,
+                    },
+                );
             }
         }
     }

@@ -50,6 +50,12 @@ pub const SEED_RBAC: &str = "azure-rbac-facts.md (general Azure RBAC semantics)"
 
 pub(crate) fn none(_: &Model, _: &mut AccessGraph) {}
 
+/// Built-in role GUIDs the rules name.
+pub(crate) const ACRPULL_GUID: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+pub(crate) const CONTRIBUTOR_GUID: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+pub(crate) const KV_ADMIN_GUID: &str = "00482a5a-887f-4fb3-b363-3b7fe8e74483";
+pub(crate) const MI_OPERATOR_GUID: &str = "f1a07417-d97a-45cb-824c-7a7467783830";
+
 /// Every rule, in catalog order.
 pub fn catalog() -> Vec<&'static Rule> {
     let mut all: Vec<&'static Rule> = Vec::new();
@@ -100,6 +106,62 @@ pub(crate) fn default_storage(m: &Model, ws: ScopeId) -> Option<ScopeId> {
         m.workspace_attrs(ws)
             .and_then(|w| w.storage.as_ref().map(|(s, _)| *s))
     })
+}
+
+/// The fix "assign ROLE on SCOPE to P" for an Azure ML missing link.
+pub(crate) fn role_fix(
+    m: &Model,
+    p: PrincipalId,
+    role_guid: &str,
+    scope: ScopeId,
+) -> Option<crate::finding::Fix> {
+    let role = m.role(m.role_by_guid(role_guid)?);
+    let pr = m.principal(p);
+    let assignee = pr.object_id.clone().unwrap_or_else(|| pr.name.clone());
+    let sc = m.scope(scope).id.to_string();
+    Some(crate::finding::Fix {
+        role: role.name.clone(),
+        scope: sc.clone(),
+        principal: pr.name.clone(),
+        grants_also: super::fixes::grants_also(role, ""),
+        command: format!(
+            "az role assignment create --assignee \"{assignee}\" --role \"{}\" --scope \"{sc}\"",
+            role.name
+        ),
+    })
+}
+
+/// A missing link: a finding for `lint` and a hint for `explain`'s why_not, both with the fix.
+pub(crate) struct Gap<'a> {
+    pub rule: &'static str,
+    pub severity: crate::finding::Severity,
+    pub message: String,
+    pub subject: ScopeId,
+    pub source: &'a crate::source::Source,
+    /// Who lacks it, where, and for which actions (None: any).
+    pub who: Option<PrincipalId>,
+    pub at: ScopeId,
+    pub pattern: Option<&'a str>,
+    pub fix: Option<crate::finding::Fix>,
+}
+
+pub(crate) fn gap(m: &Model, g: &mut AccessGraph, gap: Gap<'_>) {
+    let f = crate::finding::Finding::new(
+        gap.rule,
+        gap.severity,
+        gap.message.clone(),
+        m.scope(gap.subject).id.to_string(),
+        gap.source.clone(),
+    );
+    g.finding(f.with_fix(gap.fix.clone()));
+    g.hint(super::graph::Hint {
+        principal: gap.who,
+        scope: Some(gap.at),
+        pattern: gap.pattern.map(str::to_string),
+        rule: gap.rule,
+        text: gap.message,
+        fix: gap.fix,
+    });
 }
 
 /// A registry in the model whose login server or name matches an image reference's host.

@@ -25,11 +25,8 @@ fn restricted(m: &Model) -> Vec<(ScopeId, ScopeId, ScopeId)> {
             let Attrs::Storage(s) = &m.scope(st).attrs else {
                 return None;
             };
-            (s.network_restricted || s.bypass_azure_services && s.network_restricted).then_some((
-                d,
-                st,
-                m.scope(d).workspace?,
-            ))
+            s.network_restricted
+                .then_some((d, st, m.scope(d).workspace?))
         })
         .collect()
 }

@@ -2,7 +2,10 @@
 //! (ACR-PRIVATE-PULL) or built on (ACR-PRIVATE-BUILD), and registries in ABAC repository mode
 //! where AcrPull/AcrPush are not honoured (ACR-ABAC-MODE, reach's own ID for a decision).
 
-use super::{holds, registry_of_image, ws_registry, Rule, SEED_AUTH};
+use super::{
+    gap, holds, registry_of_image, role_fix, ws_registry, Gap, Rule, ACRPULL_GUID,
+    MI_OPERATOR_GUID, SEED_AUTH,
+};
 use crate::engine::action::*;
 use crate::engine::graph::{AccessGraph, Block, Hint};
 use crate::finding::{Finding, Severity};
@@ -28,8 +31,7 @@ fn apply_no_admin(m: &Model, g: &mut AccessGraph) {
                 scope: Some(r),
                 pattern: Some("Microsoft.ContainerRegistry/registries/*".into()),
                 rule: "ACR-NO-ADMIN",
-                text: format!("{} has its admin user disabled: credentials give no access; pulls and pushes need a role such as AcrPull/AcrPush", m.scope(r).name),
-            });
+                text: format!("{} has its admin user disabled: credentials give no access; pulls and pushes need a role such as AcrPull/AcrPush", m.scope(r).name), fix: None });
         }
     }
 }
@@ -68,6 +70,20 @@ fn private_registry(m: &Model, ws: ScopeId, image: &str) -> Option<ScopeId> {
     (ws_registry(m, ws) != Some(r)).then_some(r)
 }
 
+/// The image behind a job's `environment:`: an inline image, or the image of the environment an
+/// `azureml:NAME:VERSION` / `azureml:NAME@latest` reference names.
+fn image_of(m: &Model, ws: ScopeId, reference: &str) -> Option<String> {
+    let r = reference.trim();
+    let Some(rest) = r.strip_prefix("azureml:") else {
+        return Some(r.to_string());
+    };
+    let name = rest.split([':', '@']).next()?;
+    m.environments
+        .iter()
+        .find(|e| e.workspace == ws && e.name.eq_ignore_ascii_case(name))
+        .and_then(|e| e.image.clone())
+}
+
 fn compute_identity(m: &Model, ws: ScopeId, compute: &str) -> Option<(ScopeId, PrincipalId)> {
     let name = compute.trim().trim_start_matches("azureml:");
     let c = m.scope(ws).children.iter().copied().find(|c| {
@@ -91,15 +107,12 @@ fn apply_private_pull(m: &Model, g: &mut AccessGraph) {
         let Some((c, ident)) = compute_identity(m, job.workspace, compute) else {
             continue;
         };
-        for env in m
-            .environments
+        for img in job
+            .images
             .iter()
-            .filter(|e| e.workspace == job.workspace)
+            .filter_map(|i| image_of(m, job.workspace, i))
         {
-            let Some(img) = env.image.as_deref() else {
-                continue;
-            };
-            let Some(r) = private_registry(m, job.workspace, img) else {
+            let Some(r) = private_registry(m, job.workspace, &img) else {
                 continue;
             };
             if !holds(m, g, ident, r, ACR_PULL) {
@@ -142,27 +155,29 @@ fn missing_pull(
     r: ScopeId,
     src: &Source,
 ) {
-    let msg = format!(
+    let message = format!(
         "{} {} pulls images from private registry {} as {}, which lacks AcrPull there",
         m.scope(user).kind.word(),
         show(&m.scope(user).name),
         show(&m.scope(r).name),
         show(&m.principal(ident).name)
     );
-    g.finding(Finding::new(
-        "ACR-PRIVATE-PULL",
-        Severity::Warning,
-        msg.clone(),
-        m.scope(r).id.to_string(),
-        src.clone(),
-    ));
-    g.hint(Hint {
-        principal: Some(ident),
-        scope: Some(r),
-        pattern: Some(ACR_PULL.into()),
-        rule: "ACR-PRIVATE-PULL",
-        text: msg,
-    });
+    let fix = role_fix(m, ident, ACRPULL_GUID, r);
+    gap(
+        m,
+        g,
+        Gap {
+            rule: "ACR-PRIVATE-PULL",
+            severity: Severity::Warning,
+            message,
+            subject: r,
+            source: src,
+            who: Some(ident),
+            at: r,
+            pattern: Some(ACR_PULL),
+            fix,
+        },
+    );
 }
 
 fn apply_private_build(m: &Model, g: &mut AccessGraph) {
@@ -173,36 +188,40 @@ fn apply_private_build(m: &Model, g: &mut AccessGraph) {
         let Some(r) = private_registry(m, env.workspace, img) else {
             continue;
         };
-        for (msg, hint_for) in build_gaps(m, g, env.workspace, r) {
-            let text = format!(
+        for (msg, who, fix) in build_gaps(m, g, env.workspace, r) {
+            let message = format!(
                 "environment {} builds on {}: {msg}",
                 show(&env.name),
                 show(img)
             );
-            g.finding(Finding::new(
-                "ACR-PRIVATE-BUILD",
-                Severity::Error,
-                text.clone(),
-                m.scope(r).id.to_string(),
-                env.source.clone(),
-            ));
-            if let Some((p, s)) = hint_for {
-                g.hint(Hint {
-                    principal: Some(p),
-                    scope: Some(s),
-                    pattern: None,
+            let at = who.map_or(r, |(_, s)| s);
+            gap(
+                m,
+                g,
+                Gap {
                     rule: "ACR-PRIVATE-BUILD",
-                    text,
-                });
-            }
+                    severity: Severity::Error,
+                    message,
+                    subject: r,
+                    source: &env.source,
+                    who: who.map(|(p, _)| p),
+                    at,
+                    pattern: None,
+                    fix,
+                },
+            );
         }
     }
 }
 
-type Gap = (String, Option<(PrincipalId, ScopeId)>);
+type BuildGap = (
+    String,
+    Option<(PrincipalId, ScopeId)>,
+    Option<crate::finding::Fix>,
+);
 
 /// The missing links of ACR-PRIVATE-BUILD for registry `r` in workspace `ws`.
-fn build_gaps(m: &Model, g: &AccessGraph, ws: ScopeId, r: ScopeId) -> Vec<Gap> {
+fn build_gaps(m: &Model, g: &AccessGraph, ws: ScopeId, r: ScopeId) -> Vec<BuildGap> {
     let rname = m.scope(r).name.to_ascii_lowercase();
     let conn = m
         .scope(ws)
@@ -219,12 +238,18 @@ fn build_gaps(m: &Model, g: &AccessGraph, ws: ScopeId, r: ScopeId) -> Vec<Gap> {
             _ => false,
         });
     let Some(conn) = conn else {
+        let rn = &m.scope(r).name;
+        let fix = crate::finding::Fix {
+            role: "a container_registry connection".into(),
+            scope: m.scope(ws).id.to_string(),
+            principal: format!("workspace {}", m.scope(ws).name),
+            grants_also: "lets the workspace build on the registry with the identity".into(),
+            command: format!("az ml connection create --file {rn}-connection.yml   # name: {rn}-connection / type: container_registry / target: {rn}.azurecr.io / credentials: {{type: managed_identity, client_id: <UAI client id>, resource_id: <UAI resource id>}}"),
+        };
         return vec![(
-            format!(
-                "no workspace connection of type container_registry targets {}",
-                m.scope(r).name
-            ),
+            format!("no workspace connection of type container_registry targets {rn}"),
             None,
+            Some(fix),
         )];
     };
     let Attrs::Connection(k) = &m.scope(conn).attrs else {
@@ -237,6 +262,7 @@ fn build_gaps(m: &Model, g: &AccessGraph, ws: ScopeId, r: ScopeId) -> Vec<Gap> {
                 m.scope(conn).name,
                 k.credential_type
             ),
+            None,
             None,
         )];
     }
@@ -257,6 +283,7 @@ fn build_gaps(m: &Model, g: &AccessGraph, ws: ScopeId, r: ScopeId) -> Vec<Gap> {
                 k.resource_id.clone().unwrap_or_default()
             ),
             None,
+            None,
         )];
     };
     let mut gaps = Vec::new();
@@ -268,6 +295,7 @@ fn build_gaps(m: &Model, g: &AccessGraph, ws: ScopeId, r: ScopeId) -> Vec<Gap> {
                 m.scope(r).name
             ),
             Some((uai, r)),
+            role_fix(m, uai, ACRPULL_GUID, r),
         ));
     }
     if let (Some(w), Some(res)) = (m.workspace_attrs(ws), m.principal(uai).resource) {
@@ -283,6 +311,7 @@ fn build_gaps(m: &Model, g: &AccessGraph, ws: ScopeId, r: ScopeId) -> Vec<Gap> {
                     m.principal(uai).name
                 ),
                 Some((wi, res)),
+                role_fix(m, wi, MI_OPERATOR_GUID, res),
             )),
             _ => {}
         }

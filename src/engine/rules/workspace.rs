@@ -2,9 +2,9 @@
 //! needs (WS-UAI-ROLES), the primary UAI (WS-PRIMARY-UAI), the CMK identity (WS-CMK-UAI) and the
 //! registry admin account (WS-ACR-ADMIN).
 
-use super::{holds, Rule, SEED_AUTH};
+use super::{gap, holds, role_fix, Gap, Rule, CONTRIBUTOR_GUID, KV_ADMIN_GUID, SEED_AUTH};
 use crate::engine::action::*;
-use crate::engine::graph::{AccessGraph, Derivation, Hint};
+use crate::engine::graph::{AccessGraph, Derivation};
 use crate::finding::{Finding, Severity};
 use crate::model::{Attrs, Model, ResKind, ScopeId};
 use crate::text::show;
@@ -93,27 +93,56 @@ fn apply_uai_roles(m: &Model, g: &mut AccessGraph) {
                     continue;
                 }
                 let name = show(&m.principal(uai).name).into_owned();
-                let msg = format!(
+                let message = format!(
                     "workspace {} uses user-assigned identity {name}, which lacks {role} on {} {}",
                     show(&m.scope(ws).name),
                     m.scope(res).kind.word(),
                     show(&m.scope_label(res))
                 );
-                g.finding(Finding::new(
-                    "WS-UAI-ROLES",
-                    Severity::Warning,
-                    msg.clone(),
-                    m.scope(res).id.to_string(),
-                    src.clone(),
-                ));
-                g.hint(Hint {
-                    principal: Some(uai),
-                    scope: Some(res),
-                    pattern: None,
-                    rule: "WS-UAI-ROLES",
-                    text: msg,
-                });
+                let fix = uai_fix(m, uai, role, res);
+                gap(
+                    m,
+                    g,
+                    Gap {
+                        rule: "WS-UAI-ROLES",
+                        severity: Severity::Warning,
+                        message,
+                        subject: res,
+                        source: &src,
+                        who: Some(uai),
+                        at: res,
+                        pattern: None,
+                        fix,
+                    },
+                );
             }
+        }
+    }
+}
+
+/// The role assignment (or key vault access policy) that supplies a missing WS-UAI-ROLES role.
+fn uai_fix(
+    m: &Model,
+    uai: crate::model::PrincipalId,
+    role: &str,
+    res: ScopeId,
+) -> Option<crate::finding::Fix> {
+    match role {
+        "Contributor" => role_fix(m, uai, CONTRIBUTOR_GUID, res),
+        "Key Vault Administrator" => role_fix(m, uai, KV_ADMIN_GUID, res),
+        _ => {
+            let pr = m.principal(uai);
+            let oid = pr
+                .object_id
+                .clone()
+                .unwrap_or_else(|| "<principal id>".into());
+            Some(crate::finding::Fix {
+                role: "key vault access policy (get, list, set, delete on secrets, keys and certificates; no purge)".into(),
+                scope: m.scope(res).id.to_string(),
+                principal: pr.name.clone(),
+                grants_also: "secret, key and certificate management in this vault".into(),
+                command: format!("az keyvault set-policy --name {} --object-id {oid} --secret-permissions get list set delete --key-permissions get list create delete --certificate-permissions get list create delete", m.scope(res).name),
+            })
         }
     }
 }

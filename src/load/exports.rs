@@ -1,0 +1,371 @@
+//! Azure CLI / Microsoft Graph JSON exports. A file holds one object, an array, or `{"value": [...]}`
+//! (Graph, `az rest`); the kind is recognised from the first object's keys, then every entry is
+//! deserialised on its own into a typed struct (no `serde_json::Value` tree of a 90 MB file), so
+//! one bad entry is one finding and the others still load.
+
+use super::export_types as t;
+use super::raw::{MemberRef, PrincipalKind, RawPrincipal, RawProject};
+use crate::finding::{Finding, Severity};
+use crate::source::Source;
+use crate::text;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The recognised export kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Assignments,
+    RoleDefs,
+    Denies,
+    Directory,
+    GroupMembers,
+    Identities,
+    Storage,
+    KeyVaults,
+    Acrs,
+    MlWorkspace,
+    MlCompute,
+    MlEndpoint,
+    MlDatastore,
+}
+
+impl Kind {
+    /// What one entry should be, for "expected …" messages.
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Assignments => "a role assignment (az role assignment list -o json)",
+            Kind::RoleDefs => "a role definition (az role definition list -o json)",
+            Kind::Denies => "a deny assignment (az rest …/denyAssignments)",
+            Kind::Directory => "a directory object (az ad user/group/sp list)",
+            Kind::GroupMembers => "a group member (az ad group member list)",
+            Kind::Identities => "a managed identity (az identity list)",
+            Kind::Storage => "a storage account (az storage account show)",
+            Kind::KeyVaults => "a key vault (az keyvault show)",
+            Kind::Acrs => "a container registry (az acr show)",
+            Kind::MlWorkspace => "a workspace (az ml workspace show)",
+            Kind::MlCompute => "a compute (az ml compute show)",
+            Kind::MlEndpoint => "an online endpoint (az ml online-endpoint show)",
+            Kind::MlDatastore => "a datastore (az ml datastore show)",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Assignments => "az/role-assignments",
+            Kind::RoleDefs => "az/role-definitions",
+            Kind::Denies => "az/deny-assignments",
+            Kind::Directory => "az/directory-objects",
+            Kind::GroupMembers => "az/group-members",
+            Kind::Identities => "az/identities",
+            Kind::Storage => "az/storage-accounts",
+            Kind::KeyVaults => "az/keyvaults",
+            Kind::Acrs => "az/container-registries",
+            Kind::MlWorkspace => "az/ml-workspace",
+            Kind::MlCompute => "az/ml-compute",
+            Kind::MlEndpoint => "az/ml-online-endpoint",
+            Kind::MlDatastore => "az/ml-datastore",
+        }
+    }
+}
+
+/// `{"value": [...]}`, `{"group": G, "members": [...]}` or any object.
+#[derive(Deserialize)]
+struct Wrapper<'a> {
+    #[serde(borrow, default)]
+    value: Option<&'a RawValue>,
+    #[serde(default)]
+    group: Option<Value>,
+    #[serde(borrow, default)]
+    members: Option<&'a RawValue>,
+}
+
+/// The outcome for one file: its kind label (`None` = not an export).
+pub type Outcome = Option<String>;
+
+/// Read one JSON file. Returns the kind label, `Some("error")` when the JSON is malformed,
+/// or None when it is valid JSON but not a recognised export.
+pub fn read(text: &str, file: &Arc<str>, out: &mut RawProject) -> Outcome {
+    let top: &RawValue = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.findings.push(json_error(&e, file));
+            return Some("error".to_string());
+        }
+    };
+    let body = top.get().trim_start();
+    let (entries, group) = if body.starts_with('[') {
+        (parse_list(top, file, out)?, None)
+    } else if body.starts_with('{') {
+        let w: Wrapper = serde_json::from_str(top.get()).ok()?;
+        match (w.value, w.group.as_ref().and_then(group_ref), w.members) {
+            (Some(v), _, _) if v.get().trim_start().starts_with('[') => {
+                (parse_list(v, file, out)?, None)
+            }
+            (_, Some(g), Some(m)) if m.get().trim_start().starts_with('[') => {
+                (parse_list(m, file, out)?, Some(g))
+            }
+            _ => (vec![top], None),
+        }
+    } else {
+        return None;
+    };
+    let group = group.or_else(|| members_file_group(file));
+    if entries.is_empty() {
+        out.findings.push(Finding::load(
+            Severity::Info,
+            "empty JSON list: nothing to load",
+            Source::File { file: file.clone() },
+        ));
+        return Some("empty".to_string());
+    }
+    let kind = if group.is_some() {
+        Some(Kind::GroupMembers)
+    } else {
+        classify_first(&entries)
+    };
+    let kind = kind?;
+    let label = load_entries(kind, &entries, group, file, out);
+    Some(label)
+}
+
+fn parse_list<'a>(
+    raw: &'a RawValue,
+    file: &Arc<str>,
+    out: &mut RawProject,
+) -> Option<Vec<&'a RawValue>> {
+    match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            out.findings.push(json_error(&e, file));
+            None
+        }
+    }
+}
+
+fn group_ref(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Object(o) => ["id", "displayName", "name"]
+            .iter()
+            .find_map(|k| o.get(*k)?.as_str().map(str::to_string)),
+        _ => None,
+    }
+}
+
+/// `<group>.members.json` names the group of an `az ad group member list` export.
+fn members_file_group(file: &str) -> Option<String> {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let lower = name.to_ascii_lowercase();
+    let stem = lower
+        .strip_suffix(".members.json")
+        .map(|s| &name[..s.len()])?;
+    (!stem.is_empty()).then(|| stem.to_string())
+}
+
+/// A JSON syntax error: one line, with line and column.
+pub fn json_error(e: &serde_json::Error, file: &Arc<str>) -> Finding {
+    let line = u32::try_from(e.line()).unwrap_or(u32::MAX).max(1);
+    let msg = format!("invalid JSON: {}", text::redact(&e.to_string()));
+    Finding::load(Severity::Error, msg, Source::line(file, line))
+}
+
+fn describe(raw: &RawValue) -> &'static str {
+    match raw.get().trim_start().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "a list",
+        Some(b'"') => "a string",
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        _ => "a number",
+    }
+}
+
+fn classify_first(entries: &[&RawValue]) -> Option<Kind> {
+    let first = entries
+        .iter()
+        .find(|e| e.get().trim_start().starts_with('{'))?;
+    let v: Value = serde_json::from_str(first.get()).ok()?;
+    classify(&v)
+}
+
+fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter().try_fold(v, |v, k| v.get(k))?.as_str()
+}
+
+fn has(v: &Value, path: &[&str]) -> bool {
+    path.iter()
+        .try_fold(v, |v, k| v.get(k))
+        .is_some_and(|x| !x.is_null())
+}
+
+/// Recognise an export by the keys of its first object.
+pub fn classify(v: &Value) -> Option<Kind> {
+    let ty = s(v, &["type"]).unwrap_or_default().to_ascii_lowercase();
+    if let Some(k) = classify_ml(v) {
+        return Some(k);
+    }
+    if (has(v, &["roleDefinitionId"]) && has(v, &["principalId"]) && has(v, &["scope"]))
+        || (has(v, &["properties", "roleDefinitionId"]) && has(v, &["properties", "principalId"]))
+    {
+        return Some(Kind::Assignments);
+    }
+    if (has(v, &["roleName"]) && has(v, &["permissions"])) || has(v, &["properties", "roleName"]) {
+        return Some(Kind::RoleDefs);
+    }
+    if has(v, &["properties", "denyAssignmentName"]) || has(v, &["denyAssignmentName"]) {
+        return Some(Kind::Denies);
+    }
+    match ty.as_str() {
+        "microsoft.managedidentity/userassignedidentities" => return Some(Kind::Identities),
+        "microsoft.storage/storageaccounts" => return Some(Kind::Storage),
+        "microsoft.keyvault/vaults" => return Some(Kind::KeyVaults),
+        "microsoft.containerregistry/registries" => return Some(Kind::Acrs),
+        _ => {}
+    }
+    if has(v, &["@odata.type"])
+        || has(v, &["objectType"])
+        || has(v, &["userPrincipalName"])
+        || has(v, &["servicePrincipalType"])
+        || has(v, &["securityEnabled"])
+        || has(v, &["groupTypes"])
+    {
+        return Some(Kind::Directory);
+    }
+    if has(v, &["loginServer"]) || has(v, &["adminUserEnabled"]) {
+        return Some(Kind::Acrs);
+    }
+    if has(v, &["allowSharedKeyAccess"])
+        || has(v, &["networkRuleSet"])
+        || has(v, &["primaryEndpoints"])
+    {
+        return Some(Kind::Storage);
+    }
+    if has(v, &["properties", "vaultUri"]) || has(v, &["properties", "accessPolicies"]) {
+        return Some(Kind::KeyVaults);
+    }
+    if has(v, &["clientId"]) && has(v, &["principalId"]) && has(v, &["tenantId"]) {
+        return Some(Kind::Identities);
+    }
+    None
+}
+
+/// `az ml … show` (snake_case keys, an Azure ML ARM ID, no ARM `properties` envelope).
+fn classify_ml(v: &Value) -> Option<Kind> {
+    if has(v, &["properties"]) {
+        return None;
+    }
+    let id = s(v, &["id"]).unwrap_or_default().to_ascii_lowercase();
+    let marker = "/providers/microsoft.machinelearningservices/workspaces/";
+    if let Some(i) = id.find(marker) {
+        let rest = &id[i + marker.len()..];
+        let mut parts = rest.split('/');
+        let _ws = parts.next();
+        return match (parts.next(), parts.next(), parts.next()) {
+            (None, _, _) => Some(Kind::MlWorkspace),
+            (Some("computes"), Some(_), None) => Some(Kind::MlCompute),
+            (Some("onlineendpoints"), Some(_), None) => Some(Kind::MlEndpoint),
+            (Some("datastores"), Some(_), None) => Some(Kind::MlDatastore),
+            _ => None,
+        };
+    }
+    if has(v, &["storage_account"]) && has(v, &["key_vault"]) {
+        return Some(Kind::MlWorkspace);
+    }
+    if has(v, &["auth_mode"]) && has(v, &["scoring_uri"]) {
+        return Some(Kind::MlEndpoint);
+    }
+    None
+}
+
+fn load_entries(
+    kind: Kind,
+    entries: &[&RawValue],
+    group: Option<String>,
+    file: &Arc<str>,
+    out: &mut RawProject,
+) -> String {
+    let mut group_principal = group.map(|g| t::group_from_ref(&g, file));
+    let mut kinds_seen: Vec<PrincipalKind> = Vec::new();
+    for (i, raw) in entries.iter().enumerate() {
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        let src = Source::entry(file, index);
+        if !raw.get().trim_start().starts_with('{') {
+            let msg = format!(
+                "expected {} at entry {i}, found {}",
+                kind.what(),
+                describe(raw)
+            );
+            out.findings.push(Finding::load(Severity::Error, msg, src));
+            continue;
+        }
+        let r = match kind {
+            Kind::Assignments => t::assignment(raw, src, out),
+            Kind::RoleDefs => t::role_def(raw, src, out),
+            Kind::Denies => t::deny(raw, src, out),
+            Kind::Directory | Kind::GroupMembers => t::directory(raw, src.clone(), out).map(|p| {
+                kinds_seen.push(p.kind);
+                if let Some(g) = group_principal.as_mut() {
+                    g.members.push(member_of(&p, src));
+                }
+                out.principals.push(p);
+            }),
+            Kind::Identities => t::identity(raw, src, out),
+            Kind::Storage => t::storage(raw, src, out),
+            Kind::KeyVaults => t::keyvault(raw, src, out),
+            Kind::Acrs => t::acr(raw, src, out),
+            Kind::MlWorkspace | Kind::MlCompute | Kind::MlEndpoint | Kind::MlDatastore => {
+                t::ml_show(kind, raw, src, out)
+            }
+        };
+        if let Err(detail) = r {
+            let msg = format!("expected {} at entry {i}: {detail}", kind.what());
+            out.findings.push(Finding::load(
+                Severity::Error,
+                msg,
+                Source::entry(file, index),
+            ));
+        }
+    }
+    if let Some(g) = group_principal {
+        out.principals.push(g);
+    }
+    if kind == Kind::Directory {
+        for k in &mut kinds_seen {
+            if *k == PrincipalKind::ManagedIdentity {
+                *k = PrincipalKind::ServicePrincipal;
+            }
+        }
+        kinds_seen.sort();
+        kinds_seen.dedup();
+        return match kinds_seen.as_slice() {
+            [PrincipalKind::User] => "az/users",
+            [PrincipalKind::Group] => "az/groups",
+            [PrincipalKind::ServicePrincipal] => "az/service-principals",
+            _ => kind.label(),
+        }
+        .to_string();
+    }
+    kind.label().to_string()
+}
+
+fn member_of(p: &RawPrincipal, src: Source) -> MemberRef {
+    let reference = p
+        .object_id
+        .clone()
+        .or_else(|| p.upn.clone())
+        .or_else(|| p.display_name.clone())
+        .unwrap_or_default();
+    MemberRef {
+        reference,
+        kind: Some(p.kind),
+        source: src,
+    }
+}
+
+/// A typed-deserialisation error as one line, without serde_json's position (entry-relative).
+pub fn detail(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    let m = m.split(" at line ").next().unwrap_or(&m).to_string();
+    text::redact(&m).into_owned()
+}
