@@ -63,9 +63,11 @@ pub fn layout(area: Rect, focus: Focus) -> Areas {
 
 /// The explain popup's text width and height for a screen.
 pub fn explain_body(size: Rect) -> (usize, usize) {
-    let w = 100.min(size.width.saturating_sub(4));
-    let h = 30.min(size.height.saturating_sub(2));
-    (w.saturating_sub(4) as usize, h.saturating_sub(2) as usize)
+    let r = crate::tui::widgets::frame::popup_rect(size, 100, 30);
+    (
+        r.width.saturating_sub(4) as usize,
+        r.height.saturating_sub(2) as usize,
+    )
 }
 
 pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
@@ -121,8 +123,9 @@ fn draw_too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
 fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, theme.status());
     let f = app.findings.rows.len();
+    let sep = theme.glyphs.sep;
     let mut text = format!(
-        " reach · {} · {} identities · {} resources · {} finding{} (F)",
+        " reach {sep} {} {sep} {} identities {sep} {} resources {sep} {} finding{} (F)",
         app.project,
         app.identities.rows.len(),
         app.resources.rows.len(),
@@ -130,7 +133,7 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         if f == 1 { "" } else { "s" }
     );
     if let Some(op) = app.action {
-        text.push_str(&format!(" · action: {op}"));
+        text.push_str(&format!(" {sep} action: {op}"));
     }
     let t = truncate(&text, area.width as usize, theme.glyphs.ellipsis);
     buf.set_string(area.x, area.y, t, theme.status());

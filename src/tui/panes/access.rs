@@ -125,7 +125,11 @@ impl AccessPane {
         theme: &Theme,
         focused: bool,
     ) {
-        let title = format!("{} ({})", self.title, self.rows.len());
+        let title = if self.rows.is_empty() {
+            self.title.clone()
+        } else {
+            format!("{} ({})", self.title, self.rows.len())
+        };
         if let Some(msg) = &self.message {
             let b = block(&title, focused, theme, list_area.width);
             let inner = b.inner(list_area);

@@ -61,14 +61,7 @@ impl FindingsPane {
 
     /// The popup rectangle for a screen (also used by the layout to size the list).
     pub fn area(screen: Rect) -> Rect {
-        let w = 110.min(screen.width.saturating_sub(4));
-        let h = 30.min(screen.height.saturating_sub(2));
-        Rect::new(
-            screen.x + (screen.width - w) / 2,
-            screen.y + (screen.height - h) / 2,
-            w,
-            h,
-        )
+        crate::tui::widgets::frame::popup_rect(screen, 110, 30)
     }
 
     /// Rows of the list inside the popup (the rest shows the highlighted finding in full).
@@ -77,7 +70,7 @@ impl FindingsPane {
         h.saturating_sub(2).saturating_sub(Self::DETAIL)
     }
 
-    const DETAIL: usize = 5;
+    const DETAIL: usize = 6;
 
     pub fn render(&self, screen: Rect, buf: &mut Buffer, theme: &Theme) {
         let a = Self::area(screen);
@@ -124,7 +117,15 @@ impl FindingsPane {
             return;
         };
         let w = detail.width.saturating_sub(4) as usize;
-        let mut ls = wrap(
+        let mut ls = vec![fit(
+            vec![Span::styled(
+                format!("{}  subject: {}", f.source, f.subject),
+                theme.source(),
+            )],
+            w,
+            theme.glyphs.ellipsis,
+        )];
+        ls.extend(wrap(
             vec![
                 Span::styled(format!("{} ", f.rule), theme.rule_id()),
                 Span::styled(f.message.clone(), theme.text()),
@@ -132,18 +133,9 @@ impl FindingsPane {
             w,
             2,
             theme.glyphs.ellipsis,
-        );
-        ls.push(fit(
-            vec![Span::styled(
-                format!("{}  subject: {}", f.source, f.subject),
-                theme.source(),
-            )],
-            w,
-            theme.glyphs.ellipsis,
         ));
         let inner_h = detail.height.saturating_sub(2) as usize;
-        let skip = ls.len().saturating_sub(inner_h);
-        for (y, l) in ls.iter().skip(skip).enumerate() {
+        for (y, l) in ls.iter().take(inner_h).enumerate() {
             buf.set_line(detail.x + 2, detail.y + 1 + y as u16, l, w as u16);
         }
     }

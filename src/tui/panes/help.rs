@@ -50,7 +50,7 @@ impl HelpView {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let lines = Self::lines(theme);
-        let r = popup(area, buf, 78, lines.len() as u16 + 2);
+        let r = popup(area, buf, 84, lines.len() as u16 + 2);
         scrolled_lines(r, buf, theme, "Help · Esc closes", &lines, self.scroll);
     }
 }

@@ -17,8 +17,10 @@ pub fn block<'a>(title: &str, focused: bool, theme: &Theme, width: u16) -> Block
     } else {
         theme.glyphs.border
     };
+    // titles are built without a theme: swap in the separator glyph here
+    let title = title.replace('·', theme.glyphs.sep);
     let t = truncate(
-        title,
+        &title,
         (width as usize).saturating_sub(4),
         theme.glyphs.ellipsis,
     );
@@ -71,16 +73,23 @@ pub fn list_pane<'a>(
     });
 }
 
-/// A centred popup rectangle at most `w`×`h`, leaving a margin; cleared before drawing.
-pub fn popup(area: Rect, buf: &mut Buffer, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width.saturating_sub(4)).max(1);
-    let h = h.min(area.height.saturating_sub(2)).max(1);
-    let r = Rect::new(
+/// A centred popup rectangle at most `w`×`h` between the status and hint lines. On a narrow
+/// screen it takes the full width, so no fragments of the panes show beside it.
+pub fn popup_rect(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width).max(1);
+    let room = area.height.saturating_sub(2);
+    let h = h.min(room).max(1);
+    Rect::new(
         area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
+        area.y + 1 + (room - h) / 2,
         w,
         h,
-    );
+    )
+}
+
+/// `popup_rect`, cleared before drawing.
+pub fn popup(area: Rect, buf: &mut Buffer, w: u16, h: u16) -> Rect {
+    let r = popup_rect(area, w, h);
     ratatui::widgets::Clear.render(r, buf);
     r
 }

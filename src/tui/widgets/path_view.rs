@@ -40,17 +40,17 @@ impl PathView {
 
     /// Plain text, for the clipboard.
     pub fn plain(&self, n: usize, out: &mut String) {
-        out.push_str(&self.head(n));
+        out.push_str(&self.head(n, "-"));
         out.push('\n');
         for s in &self.steps {
             out.push_str(&format!("  {:<14} {} [{}]\n", s.rule, s.text, s.source));
         }
     }
 
-    fn head(&self, n: usize) -> String {
+    fn head(&self, n: usize, sep: &str) -> String {
         let mut h = format!("path {n}");
         if let Some(a) = &self.action {
-            h.push_str(&format!(" · {a}"));
+            h.push_str(&format!(" {sep} {a}"));
         }
         if self.assumed {
             h.push_str(" [assumed]");
@@ -74,7 +74,10 @@ pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Ve
     let col = rule_col(paths);
     let mut out = Vec::new();
     for (i, p) in paths.iter().enumerate() {
-        out.push(Line::from(Span::styled(p.head(i + 1), theme.heading())));
+        out.push(Line::from(Span::styled(
+            p.head(i + 1, theme.glyphs.sep),
+            theme.heading(),
+        )));
         for s in &p.steps {
             let spans = vec![
                 Span::styled(format!("{:<col$} ", s.rule), theme.rule_id()),
