@@ -41,7 +41,7 @@ impl IdentitiesPane {
                 }
             })
             .collect();
-        rows.sort_by(|a, b| (a.kind, a.name.to_lowercase()).cmp(&(b.kind, b.name.to_lowercase())));
+        rows.sort_by_cached_key(|r| (r.kind, r.name.to_lowercase()));
         IdentitiesPane::from_rows(rows)
     }
 
