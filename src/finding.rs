@@ -31,6 +31,8 @@ pub struct Fix {
     pub role: String,
     /// Where (an ARM ID).
     pub scope: String,
+    /// The same scope as a short reference (`endpoint:ep-fraud`), for people.
+    pub at: String,
     /// Who gets it.
     pub principal: String,
     /// What else the role grants (least privilege), or a note.

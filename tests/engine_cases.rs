@@ -42,6 +42,12 @@ struct Query {
     lint: bool,
     #[serde(default)]
     action: Option<String>,
+    /// What-if: hypothetical assignments [principal, role, scope].
+    #[serde(default)]
+    assume: Vec<[String; 3]>,
+    /// What-if: assignments treated as removed [principal, role, scope].
+    #[serde(default)]
+    revoke: Vec<[String; 3]>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -82,6 +88,21 @@ struct Expect {
     reaches: Vec<String>,
     #[serde(default)]
     not_reaches: Vec<String>,
+    /// explain: the first fixes, in order, as "ROLE @ kind:name".
+    #[serde(default)]
+    fixes: Vec<String>,
+    /// explain: roles that must not be proposed.
+    #[serde(default)]
+    fixes_exclude: Vec<String>,
+    /// explain: no fix at all (a deny assignment blocks it).
+    #[serde(default)]
+    no_fixes: bool,
+    /// lint: a finding of RULE carries a fix naming ROLE ("RULE:ROLE").
+    #[serde(default)]
+    finding_fixes: Vec<String>,
+    /// Some path depends on an assumption (marked assumed).
+    #[serde(default)]
+    assumed: Option<bool>,
 }
 
 fn root() -> PathBuf {
@@ -114,7 +135,48 @@ fn engine_for(case: &Case) -> Engine {
         files.insert(k.clone(), v.clone().into_bytes());
     }
     let raw = load::load_files(&case.name, files.into_iter().collect(), &Limits::default());
-    Engine::new(reach::model::build(raw))
+    let mut m = reach::model::build(raw);
+    let resolve = |m: &reach::model::Model, t: &[String; 3]| {
+        let p = m
+            .resolve_principal(&t[0])
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let r = m
+            .resolve_role(&t[1])
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let s = m
+            .resolve_resource(&t[2])
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        (p, r, s)
+    };
+    let extra: Vec<_> = case
+        .query
+        .assume
+        .iter()
+        .map(|t| {
+            let (principal, role, scope) = resolve(&m, t);
+            reach::model::Assignment {
+                principal,
+                role,
+                scope,
+                condition: None,
+                source: reach::source::Source::Assumed,
+                assumed: true,
+            }
+        })
+        .collect();
+    let revoked: Vec<usize> = case
+        .query
+        .revoke
+        .iter()
+        .flat_map(|t| {
+            let (p, r, s) = resolve(&m, t);
+            m.find_assignments(p, r, s)
+        })
+        .collect();
+    if !extra.is_empty() || !revoked.is_empty() {
+        m.assume(extra, &revoked);
+    }
+    Engine::new(m)
 }
 
 /// Every path's rule list, keyed by principal (who-can), resource (what-can) or "" (explain).
@@ -171,6 +233,34 @@ fn run(case: &Case) -> Result<(), String> {
         }
         texts.extend(ex.why_not.iter().map(|m| m.text.clone()));
         texts.extend(ex.notes.iter().cloned());
+        let got: Vec<String> = ex
+            .fixes
+            .iter()
+            .map(|f| format!("{} @ {}", f.role, f.at))
+            .collect();
+        if !x.fixes.is_empty() && (got.len() < x.fixes.len() || got[..x.fixes.len()] != x.fixes[..])
+        {
+            return Err(format!(
+                "fixes: expected to start with {:?}, got {got:?}",
+                x.fixes
+            ));
+        }
+        for r in &x.fixes_exclude {
+            if ex.fixes.iter().any(|f| &f.role == r) {
+                return Err(format!("fix proposes {r}: {got:?}"));
+            }
+        }
+        if x.no_fixes && !ex.fixes.is_empty() {
+            return Err(format!("expected no fixes, got {got:?}"));
+        }
+        for f in &ex.fixes {
+            if !f.command.contains(&f.scope) {
+                return Err(format!(
+                    "fix command does not name its scope: {}",
+                    f.command
+                ));
+            }
+        }
     } else if let Some(p) = &q.what_can {
         let pid = m.resolve_principal(p).map_err(|e| e.to_string())?;
         let w = e.what_can(pid, q.action.as_deref());
@@ -190,7 +280,14 @@ fn run(case: &Case) -> Result<(), String> {
             }
         }
     }
-    if q.lint || !x.findings.is_empty() || !x.no_findings.is_empty() {
+    if let Some(want) = x.assumed {
+        let got = all_assumed(&e, case);
+        if got != want {
+            return Err(format!("assumed paths: expected {want}, got {got}"));
+        }
+    }
+    if q.lint || !x.findings.is_empty() || !x.no_findings.is_empty() || !x.finding_fixes.is_empty()
+    {
         let fs = e.lint();
         for want in &x.findings {
             let (rule, sev) = want
@@ -206,6 +303,15 @@ fn run(case: &Case) -> Result<(), String> {
                         .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
                         .collect::<Vec<_>>()
                 ));
+            }
+        }
+        for want in &x.finding_fixes {
+            let (rule, role) = want.split_once(':').unwrap_or((want, ""));
+            if !fs
+                .iter()
+                .any(|f| f.rule == rule && f.fix.as_ref().is_some_and(|fx| fx.role == role))
+            {
+                return Err(format!("no {rule} finding with a fix assigning {role}"));
             }
         }
         for r in &x.no_findings {
@@ -263,6 +369,35 @@ fn run(case: &Case) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether any path of the query's answer is marked assumed.
+fn all_assumed(e: &Engine, case: &Case) -> bool {
+    let m = e.model();
+    let q = &case.query;
+    if let Some(r) = &q.who_can {
+        let s = m.resolve_resource(r).unwrap();
+        return e
+            .who_can(s, q.action.as_deref())
+            .unwrap()
+            .principals
+            .iter()
+            .flat_map(|p| &p.paths)
+            .any(|p| p.assumed);
+    }
+    if let Some((p, r)) = &q.explain {
+        let (p, s) = (
+            m.resolve_principal(p).unwrap(),
+            m.resolve_resource(r).unwrap(),
+        );
+        return e
+            .explain(p, s, q.action.as_deref().unwrap_or("read"))
+            .unwrap()
+            .paths
+            .iter()
+            .any(|p| p.assumed);
+    }
+    false
 }
 
 fn cases() -> Vec<(PathBuf, Case)> {

@@ -167,6 +167,7 @@ impl Engine {
         Fix {
             role: role.name.clone(),
             scope: scope.clone(),
+            at: m.scope_ref(sc),
             principal: pr.name.clone(),
             grants_also: grants_also(role, action),
             command: format!("az role assignment create --assignee \"{assignee}\" --role \"{}\" --scope \"{scope}\"", role.name),

@@ -445,7 +445,7 @@ fn scope_text(m: &Model, a: &Assignment, s: ScopeId, action: &str, pattern: &str
         t.push_str(&format!(
             "; it grants {} via '{}'",
             short_action(action),
-            pattern
+            short_action(pattern)
         ));
     }
     if a.condition.is_some() {

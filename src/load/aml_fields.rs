@@ -87,9 +87,7 @@ pub fn identity(parent: &Y) -> Option<IdentitySpec> {
             line,
         });
     }
-    if id.as_map().is_none() {
-        return None;
-    }
+    id.as_map()?;
     let user_assigned = id
         .get("user_assigned_identities")
         .map(uai_list)

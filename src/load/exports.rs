@@ -2,6 +2,33 @@
 //! (Graph, `az rest`); the kind is recognised from the first object's keys, then every entry is
 //! deserialised on its own into a typed struct (no `serde_json::Value` tree of a 90 MB file), so
 //! one bad entry is one finding and the others still load.
+//!
+//! Accepted (first object's keys decide; `null` is accepted for every field):
+//! - role assignments: `roleDefinitionId` + `principalId` + `scope` (CLI), or the same under
+//!   `properties` (REST);
+//! - role definitions: `roleName` + `permissions` (CLI, `roleType`), or `properties.roleName` (REST,
+//!   `properties.type`);
+//! - deny assignments: `properties.denyAssignmentName` (REST, usually in `{"value": [...]}`);
+//! - directory objects (`az ad user/group/sp list`, Graph): `@odata.type`, `objectType` (pre-2.37 CLI),
+//!   `userPrincipalName`, `servicePrincipalType`, `securityEnabled` / `groupTypes`. Each entry's own
+//!   type decides user / group / service principal; `servicePrincipalType: ManagedIdentity` is a
+//!   managed identity, system-assigned when `alternativeNames` has `isExplicit=False` (its owner is
+//!   the ARM ID in `alternativeNames`). A group with a `members` array (Graph
+//!   `groups?$expand=members`) has `members_exported = true`; without one, false.
+//! - group member lists (`az ad group member list`): the file must say which group, either by its
+//!   name, `<group>.members.json` (group display name or object ID), or by the wrapper
+//!   `{"group": "<name or id>", "members": [...]}`. Without either, the objects load as plain
+//!   principals (`az/directory-objects` when of mixed types).
+//! - `az identity show/list`: `type` `Microsoft.ManagedIdentity/userAssignedIdentities` (or
+//!   `clientId` + `principalId` + `tenantId`): a managed-identity principal and an Identity resource;
+//! - `az storage account show`: `type` `Microsoft.Storage/storageAccounts`, `allowSharedKeyAccess`,
+//!   `networkRuleSet` or `primaryEndpoints`;
+//! - `az keyvault show`: `type` `Microsoft.KeyVault/vaults`, `properties.vaultUri` or
+//!   `properties.accessPolicies`;
+//! - `az acr show`: `type` `Microsoft.ContainerRegistry/registries`, `loginServer` or `adminUserEnabled`;
+//! - `az ml workspace|compute|online-endpoint|datastore show`: an Azure ML ARM `id` (workspace,
+//!   `/computes/X`, `/onlineEndpoints/X`, `/datastores/X`) and no ARM `properties` envelope; read
+//!   with the Azure ML YAML extraction.
 
 use super::export_types as t;
 use super::raw::{MemberRef, PrincipalKind, RawPrincipal, RawProject};
@@ -85,7 +112,17 @@ pub type Outcome = Option<String>;
 
 /// Read one JSON file. Returns the kind label, `Some("error")` when the JSON is malformed,
 /// or None when it is valid JSON but not a recognised export.
-pub fn read(text: &str, file: &Arc<str>, out: &mut RawProject) -> Outcome {
+pub fn read(text: &str, file: &Arc<str>, max_depth: usize, out: &mut RawProject) -> Outcome {
+    if let Some(line) = too_deep(text, max_depth) {
+        let msg =
+            format!("expected JSON nested at most {max_depth} levels deep, found deeper nesting");
+        out.findings.push(Finding::load(
+            Severity::Error,
+            msg,
+            Source::line(file, line),
+        ));
+        return Some("error".to_string());
+    }
     let top: &RawValue = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -127,6 +164,36 @@ pub fn read(text: &str, file: &Arc<str>, out: &mut RawProject) -> Outcome {
     let kind = kind?;
     let label = load_entries(kind, &entries, group, file, out);
     Some(label)
+}
+
+/// The line where `[`/`{` nesting first exceeds `max` (strings skipped), if it does.
+fn too_deep(text: &str, max: usize) -> Option<u32> {
+    let (mut depth, mut line, mut in_str, mut escaped) = (0usize, 1u32, false, false);
+    for b in text.bytes() {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                b'\n' => line = line.saturating_add(1),
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(line);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => line = line.saturating_add(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn parse_list<'a>(

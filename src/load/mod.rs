@@ -270,7 +270,7 @@ fn classify_and_read(file: &Arc<str>, bytes: &[u8], limits: &Limits, out: &mut O
     };
     let name = file.rsplit('/').next().unwrap_or(file);
     if discover::is_json_name(name) {
-        if let Some(kind) = exports::read(text, file, out) {
+        if let Some(kind) = exports::read(text, file, limits.max_depth, out) {
             return kind;
         }
         return unrecognised(file, out);
@@ -316,3 +316,6 @@ fn unrecognised(file: &Arc<str>, out: &mut Out) -> String {
     ));
     "unrecognised".to_string()
 }
+
+#[cfg(test)]
+mod tests;

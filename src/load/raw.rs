@@ -409,4 +409,6 @@ pub struct ConnectionSpec {
 pub struct EnvironmentSpec {
     pub image: Option<Located<String>>,
     pub build_path: Option<Located<String>>,
+    /// `conda_file:` — Azure ML builds a managed image on top of `image`.
+    pub conda_file: Option<Located<String>>,
 }

@@ -160,9 +160,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
         ))
     }
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<KeyText, A::Error> {
-        Err(de::Error::custom(
-            "expected a scalar mapping key, found a mapping (complex keys are not supported)",
-        ))
+        Err(de::Error::custom("expected a scalar mapping key, found a mapping (complex keys are not supported; an unquoted `{{placeholder}}` reads as one: quote it)"))
     }
 }
 
@@ -215,6 +213,8 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Option<Y>, ParseError> {
     opts.budget = Some(budget);
     opts.alias_limits.max_total_replayed_events = limits.max_yaml_nodes / 10;
     opts.with_snippet = false;
+    opts.leading_zero_numbers_as_strings = true;
+    opts.underscored_numbers_as_strings = true;
     opts.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     if is_blank(text) {
         return Ok(None);
@@ -262,6 +262,9 @@ fn tidy(msg: &str) -> String {
     let lower = msg.to_ascii_lowercase();
     if lower.contains("duplicate") {
         return msg.to_string();
+    }
+    if lower.contains("documents {") {
+        return "expected one YAML document, found several (`---` separators)".to_string();
     }
     if lower.contains("budget") || lower.contains("alias") && lower.contains("limit") {
         return format!("YAML too large or too deeply nested (limit reached): {msg}");

@@ -357,6 +357,7 @@ impl Builder {
                         name,
                         workspace: ws,
                         image: e.image.as_ref().map(|i| i.value.clone()),
+                        built: e.conda_file.is_some() || e.build_path.is_some(),
                         source: doc.source.clone(),
                     });
                     continue;

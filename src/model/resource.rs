@@ -187,5 +187,8 @@ pub struct Environment {
     pub name: String,
     pub workspace: ScopeId,
     pub image: Option<String>,
+    /// Azure ML builds an image on top of `image` (a conda file or build context is given);
+    /// otherwise the image is used as is.
+    pub built: bool,
     pub source: Source,
 }

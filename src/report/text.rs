@@ -7,14 +7,25 @@ use crate::text::show;
 use std::fmt::Write;
 
 const WIDTH: usize = 80;
-const RULE_COL: usize = 20;
+const RULE_COL: usize = 22;
+/// Fixes shown in text (JSON lists them all).
+const TEXT_FIXES: usize = 3;
 
 /// Wrap `text` to WIDTH with the first line prefixed by `first` and the rest indented by `indent`.
 fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
     let mut line = first.to_string();
     let mut width = first.chars().count();
     let pad = " ".repeat(indent);
-    for word in text.split(' ') {
+    let room = WIDTH.saturating_sub(indent).max(20);
+    let words = text.split(' ').flat_map(|w| {
+        let chars: Vec<char> = w.chars().collect();
+        chars
+            .chunks(room)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+    });
+    for word in words {
+        let word = word.as_str();
         let w = word.chars().count();
         if width + 1 + w > WIDTH && width > indent {
             out.push_str(line.trim_end());
@@ -183,17 +194,21 @@ pub fn explain(e: &Explanation) -> String {
     }
     if !e.fixes.is_empty() {
         out.push_str("fixes (least privilege first):\n");
-        for f in &e.fixes {
-            wrap(
-                &mut out,
-                "  - ",
-                4,
-                &show(&format!(
-                    "{} on {} (also grants: {})",
-                    f.role, f.scope, f.grants_also
-                )),
+        for f in e.fixes.iter().take(TEXT_FIXES) {
+            let head = format!(
+                "{} on {} for {} (also grants: {})",
+                f.role, f.at, f.principal, f.grants_also
             );
-            wrap(&mut out, "    $ ", 6, &show(&f.command));
+            wrap(&mut out, "  - ", 4, &show(&head));
+            // commands stay on one line so they can be copied
+            let _ = writeln!(out, "    $ {}", show(&f.command));
+        }
+        if e.fixes.len() > TEXT_FIXES {
+            let _ = writeln!(
+                out,
+                "  … {} more with --format json",
+                e.fixes.len() - TEXT_FIXES
+            );
         }
     }
     for n in &e.notes {

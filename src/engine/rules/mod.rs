@@ -122,6 +122,7 @@ pub(crate) fn role_fix(
     Some(crate::finding::Fix {
         role: role.name.clone(),
         scope: sc.clone(),
+        at: m.scope_ref(scope),
         principal: pr.name.clone(),
         grants_also: super::fixes::grants_also(role, ""),
         command: format!(

@@ -70,8 +70,9 @@ fn private_registry(m: &Model, ws: ScopeId, image: &str) -> Option<ScopeId> {
     (ws_registry(m, ws) != Some(r)).then_some(r)
 }
 
-/// The image behind a job's `environment:`: an inline image, or the image of the environment an
-/// `azureml:NAME:VERSION` / `azureml:NAME@latest` reference names.
+/// The image a job pulls as is: an inline image, or the image of an environment that an
+/// `azureml:NAME:VERSION` / `azureml:NAME@latest` reference names and that Azure ML does not
+/// build on (a built environment's image lives in the workspace registry).
 fn image_of(m: &Model, ws: ScopeId, reference: &str) -> Option<String> {
     let r = reference.trim();
     let Some(rest) = r.strip_prefix("azureml:") else {
@@ -80,7 +81,7 @@ fn image_of(m: &Model, ws: ScopeId, reference: &str) -> Option<String> {
     let name = rest.split([':', '@']).next()?;
     m.environments
         .iter()
-        .find(|e| e.workspace == ws && e.name.eq_ignore_ascii_case(name))
+        .find(|e| e.workspace == ws && e.name.eq_ignore_ascii_case(name) && !e.built)
         .and_then(|e| e.image.clone())
 }
 
@@ -181,7 +182,7 @@ fn missing_pull(
 }
 
 fn apply_private_build(m: &Model, g: &mut AccessGraph) {
-    for env in &m.environments {
+    for env in m.environments.iter().filter(|e| e.built) {
         let Some(img) = env.image.as_deref() else {
             continue;
         };
@@ -242,6 +243,7 @@ fn build_gaps(m: &Model, g: &AccessGraph, ws: ScopeId, r: ScopeId) -> Vec<BuildG
         let fix = crate::finding::Fix {
             role: "a container_registry connection".into(),
             scope: m.scope(ws).id.to_string(),
+            at: m.scope_ref(ws),
             principal: format!("workspace {}", m.scope(ws).name),
             grants_also: "lets the workspace build on the registry with the identity".into(),
             command: format!("az ml connection create --file {rn}-connection.yml   # name: {rn}-connection / type: container_registry / target: {rn}.azurecr.io / credentials: {{type: managed_identity, client_id: <UAI client id>, resource_id: <UAI resource id>}}"),

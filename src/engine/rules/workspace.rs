@@ -139,6 +139,7 @@ fn uai_fix(
             Some(crate::finding::Fix {
                 role: "key vault access policy (get, list, set, delete on secrets, keys and certificates; no purge)".into(),
                 scope: m.scope(res).id.to_string(),
+                at: m.scope_ref(res),
                 principal: pr.name.clone(),
                 grants_also: "secret, key and certificate management in this vault".into(),
                 command: format!("az keyvault set-policy --name {} --object-id {oid} --secret-permissions get list set delete --key-permissions get list create delete --certificate-permissions get list create delete", m.scope(res).name),
