@@ -82,7 +82,7 @@ pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Ve
             let spans = vec![
                 Span::styled(format!("{:<col$} ", s.rule), theme.rule_id()),
                 Span::styled(s.text.clone(), theme.text()),
-                Span::styled(format!(" {}", s.source), theme.source()),
+                Span::styled(format!(" [{}]", s.source), theme.source()),
             ];
             out.extend(wrap(spans, width, col + 1, theme.glyphs.ellipsis));
         }
