@@ -8,6 +8,7 @@ pub mod fixes;
 pub mod graph;
 mod query;
 pub mod rules;
+pub mod view;
 mod why_not;
 
 pub use explain::*;
