@@ -9,6 +9,9 @@ use crate::model::ResKind;
 use crate::report::{dot, json, markdown, matrix, mermaid};
 use clap::CommandFactory;
 
+/// Paths compared per access by `reach diff`.
+const DIFF_MAX_PATHS: usize = 64;
+
 fn lookup_err(e: crate::model::lookup::LookupError) -> Failure {
     Failure::usage(format!("reach: {e}"))
 }
@@ -159,8 +162,11 @@ pub fn run(cli: &Cli, cmd: &Command) -> Result<u8, Failure> {
             format,
         } => {
             let none = WhatIf::default();
-            let old = open_with(Some(old_path), false, false, &none)?;
-            let new = open_with(Some(new_path), false, false, &none)?;
+            let mut old = open_with(Some(old_path), false, false, &none)?;
+            let mut new = open_with(Some(new_path), false, false, &none)?;
+            // compare whole path sets, not the first few shown per principal
+            old.max_paths = DIFF_MAX_PATHS;
+            new.max_paths = DIFF_MAX_PATHS;
             let d = diff::diff(&old, &new);
             emit(&match format {
                 DiffFormat::Text => crate::report::diff::text(&d),

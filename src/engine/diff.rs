@@ -21,12 +21,19 @@ pub struct Change {
     pub reference: String,
     /// The path that is new (gained) or gone (lost), principal first.
     pub path: Option<AccessPath>,
+    /// Access kept but reached another way: a path that is gone…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gone_path: Option<AccessPath>,
+    #[serde(skip)]
+    all_paths: Vec<AccessPath>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Diff {
     pub gained: Vec<Change>,
     pub lost: Vec<Change>,
+    /// Access kept whose paths changed (`path` is new, `gone_path` is gone).
+    pub changed: Vec<Change>,
     pub findings_added: Vec<Finding>,
     pub findings_resolved: Vec<Finding>,
 }
@@ -35,6 +42,7 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.gained.is_empty()
             && self.lost.is_empty()
+            && self.changed.is_empty()
             && self.findings_added.is_empty()
             && self.findings_resolved.is_empty()
     }
@@ -56,11 +64,12 @@ fn access(e: &Engine) -> BTreeMap<Key, Change> {
         };
         for reach in r.reach {
             for a in &reach.actions {
-                let path = reach
+                let all_paths: Vec<AccessPath> = reach
                     .paths
                     .iter()
-                    .find(|p| p.action.as_deref().is_none_or(|x| x == a))
-                    .cloned();
+                    .filter(|p| p.action.as_deref().is_none_or(|x| x == a))
+                    .cloned()
+                    .collect();
                 let key = (
                     r.resource.id.to_ascii_lowercase(),
                     reach.principal.name.to_ascii_lowercase(),
@@ -75,7 +84,9 @@ fn access(e: &Engine) -> BTreeMap<Key, Change> {
                         class: class_of(a),
                         resource: r.resource.clone(),
                         reference: r.reference.clone(),
-                        path,
+                        path: all_paths.first().cloned(),
+                        gone_path: None,
+                        all_paths,
                     },
                 );
             }
@@ -107,6 +118,31 @@ pub fn diff(old: &Engine, new: &Engine) -> Diff {
         .filter(|(k, _)| !b.contains_key(*k))
         .map(|(_, c)| c.clone())
         .collect();
+    let rules = |c: &Change| -> Vec<Vec<&'static str>> {
+        let mut r: Vec<_> = c.all_paths.iter().map(|p| p.rules.clone()).collect();
+        r.sort();
+        r
+    };
+    let mut changed = Vec::new();
+    for (k, was) in &a {
+        let Some(now) = b.get(k) else { continue };
+        let (rw, rn) = (rules(was), rules(now));
+        if rw == rn {
+            continue;
+        }
+        let mut c = now.clone();
+        c.path = now
+            .all_paths
+            .iter()
+            .find(|p| !rw.contains(&p.rules))
+            .cloned();
+        c.gone_path = was
+            .all_paths
+            .iter()
+            .find(|p| !rn.contains(&p.rules))
+            .cloned();
+        changed.push(c);
+    }
     let fa = old.lint();
     let fb = new.lint();
     let ka: Vec<_> = fa.iter().map(finding_key).collect();
@@ -114,6 +150,7 @@ pub fn diff(old: &Engine, new: &Engine) -> Diff {
     Diff {
         gained,
         lost,
+        changed,
         findings_added: fb
             .iter()
             .filter(|f| !ka.contains(&finding_key(f)))

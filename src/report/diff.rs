@@ -14,7 +14,11 @@ fn change(out: &mut String, sign: char, c: &Change) {
         c.action,
         show(&c.reference)
     );
-    if let Some(p) = &c.path {
+    for (mark, p) in [("new path:", &c.path), ("gone path:", &c.gone_path)] {
+        let Some(p) = p else { continue };
+        if sign == '~' {
+            let _ = writeln!(out, "    {mark}");
+        }
         for s in &p.steps {
             let _ = writeln!(
                 out,
@@ -31,9 +35,10 @@ pub fn text(d: &Diff) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Access gained: {}, lost: {}; findings added: {}, resolved: {}",
+        "Access gained: {}, lost: {}, reached another way: {}; findings added: {}, resolved: {}",
         d.gained.len(),
         d.lost.len(),
+        d.changed.len(),
         d.findings_added.len(),
         d.findings_resolved.len()
     );
@@ -44,6 +49,10 @@ pub fn text(d: &Diff) -> String {
     if !d.lost.is_empty() {
         out.push_str("\nLost\n");
         d.lost.iter().for_each(|c| change(&mut out, '-', c));
+    }
+    if !d.changed.is_empty() {
+        out.push_str("\nReached another way\n");
+        d.changed.iter().for_each(|c| change(&mut out, '~', c));
     }
     for (title, sign, fs) in [
         ("Findings added", '+', &d.findings_added),

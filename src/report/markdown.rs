@@ -189,20 +189,24 @@ pub fn review(r: &Review) -> String {
     out
 }
 
+fn path_cell(p: Option<&crate::engine::AccessPath>) -> String {
+    p.map(|p| {
+        p.steps
+            .iter()
+            .map(|s| format!("{}: {}", s.rule, s.text))
+            .collect::<Vec<_>>()
+            .join(" ⟶ ")
+    })
+    .unwrap_or_default()
+}
+
 fn change_rows(cs: &[Change]) -> Vec<Vec<String>> {
     cs.iter()
         .map(|c| {
-            let path = c
-                .path
-                .as_ref()
-                .map(|p| {
-                    p.steps
-                        .iter()
-                        .map(|s| format!("{}: {}", s.rule, s.text))
-                        .collect::<Vec<_>>()
-                        .join(" ⟶ ")
-                })
-                .unwrap_or_default();
+            let mut path = path_cell(c.path.as_ref());
+            if c.gone_path.is_some() {
+                path = format!("new: {path}; gone: {}", path_cell(c.gone_path.as_ref()));
+            }
             vec![
                 cell(&c.principal.name),
                 format!("{} ({})", c.class.word(), c.action),
@@ -218,14 +222,19 @@ pub fn diff(d: &Diff) -> String {
     let mut out = String::from("# Access diff\n\n");
     let _ = writeln!(
         out,
-        "{} gained, {} lost; {} finding(s) added, {} resolved.",
+        "{} gained, {} lost, {} reached another way; {} finding(s) added, {} resolved.",
         d.gained.len(),
         d.lost.len(),
+        d.changed.len(),
         d.findings_added.len(),
         d.findings_resolved.len()
     );
     let head = ["Principal", "Access", "Resource", "Path"];
-    for (title, cs) in [("Gained", &d.gained), ("Lost", &d.lost)] {
+    for (title, cs) in [
+        ("Gained", &d.gained),
+        ("Lost", &d.lost),
+        ("Reached another way", &d.changed),
+    ] {
         let _ = writeln!(out, "\n## {title} ({})\n", cs.len());
         if cs.is_empty() {
             out.push_str("None.\n");
