@@ -200,19 +200,30 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-'
 }
 
-/// Replace `needle` (lower case) in `hay` where it stands as a whole word.
+/// Replace `needle` (lower case) in `hay` where it stands as a whole word. Where the match is
+/// followed by column padding (two spaces or ` |`), the padding absorbs the change in length so
+/// tables stay aligned.
 fn replace_word(hay: &str, needle: &str, alias: &str) -> String {
     let lower = hay.to_ascii_lowercase();
     let mut out = String::with_capacity(hay.len());
     let mut last = 0;
     let mut from = 0;
+    let delta = alias.chars().count() as isize - needle.chars().count() as isize;
     while let Some(i) = lower[from..].find(needle).map(|i| i + from) {
-        let end = i + needle.len();
+        let mut end = i + needle.len();
         let before = hay[..i].chars().next_back().is_some_and(is_word);
         let after = hay[end..].chars().next().is_some_and(is_word);
         if !before && !after {
             out.push_str(&hay[last..i]);
             out.push_str(alias);
+            let rest = &hay[end..];
+            let spaces = rest.len() - rest.trim_start_matches(' ').len();
+            let padded = spaces >= 2 || rest.starts_with(" |");
+            if padded && delta < 0 {
+                out.push_str(&" ".repeat(delta.unsigned_abs()));
+            } else if padded && delta > 0 {
+                end += (delta as usize).min(spaces.saturating_sub(1));
+            }
             last = end;
         }
         from = end.max(i + 1);
@@ -270,9 +281,20 @@ pub fn apply_text(s: &str) -> Cow<'_, str> {
 
 /// A reference typed by the user: a pseudonym becomes the real name it stands for.
 pub fn unmask_ref(r: &str) -> String {
-    active()
-        .and_then(|m| m.unalias(r))
-        .unwrap_or_else(|| r.to_string())
+    let Some(m) = active() else {
+        return r.to_string();
+    };
+    if let Some(real) = m.unalias(r) {
+        return real;
+    }
+    // `subscription:sub-1`, `/subscriptions/sub-1/…`: pseudonyms inside a reference
+    let mut out = r.to_string();
+    for (needle, alias) in &m.pairs {
+        if alias.starts_with("sub-") || alias.starts_with("tenant-") {
+            out = replace_word(&out, alias, needle);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -306,6 +328,16 @@ mod tests {
         assert!(out.contains("user-02") && out.ends_with('\n'), "{out}");
         assert_eq!(m.unalias("user-02").as_deref(), Some("bob@contoso.com"));
         assert_eq!(m.alias("BOB@contoso.com"), Some("user-02"));
+    }
+
+    #[test]
+    fn keeps_columns_aligned() {
+        let m = mask(&[("alice@contoso.com", "user-01"), ("bob", "user-02")]);
+        assert_eq!(
+            m.text("alice@contoso.com   W\nbob       W"),
+            "user-01             W\nuser-02   W"
+        );
+        assert_eq!(m.text("| bob | x"), "| user-02 | x");
     }
 
     #[test]
