@@ -306,7 +306,7 @@ mod tests {
         for (n, a) in pairs {
             m.add(n, a);
         }
-        m.pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        m.pairs.sort_by_key(|b| std::cmp::Reverse(b.0.len()));
         m
     }
 
