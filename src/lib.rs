@@ -16,3 +16,4 @@ pub mod model;
 pub mod report;
 pub mod source;
 pub mod text;
+pub mod tui;

@@ -302,10 +302,21 @@ fn rules_cmd(id: Option<&str>, format: OutFormat) -> Result<u8, Failure> {
     Ok(exit::OK)
 }
 
-/// `reach [PATH]` without the TUI: what was loaded and what to try.
+/// `reach [PATH]`: the terminal UI (on the demo when no PATH). When stdout or stdin is not a
+/// terminal (a pipe, a test), the text summary instead: what was loaded and what to try.
 fn summary(cli: &Cli) -> Result<u8, Failure> {
+    use std::io::IsTerminal;
     let demo = cli.demo || cli.path.is_none();
-    let e = open(cli.path.as_deref(), demo, false)?;
-    emit(&crate::report::text::summary(&e, demo));
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        let e = open(cli.path.as_deref(), demo, false)?;
+        emit(&crate::report::text::summary(&e, demo));
+        return Ok(exit::OK);
+    }
+    let e = open(cli.path.as_deref(), demo, true)?;
+    let opts = crate::tui::Options {
+        no_color: cli.no_color,
+        ascii: cli.ascii,
+    };
+    crate::tui::run(e, opts).map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
     Ok(exit::OK)
 }

@@ -12,6 +12,7 @@ pub mod matrix;
 mod query;
 pub mod review;
 pub mod rules;
+pub mod view;
 mod why_not;
 
 pub use explain::*;

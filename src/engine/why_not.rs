@@ -153,7 +153,7 @@ fn direct_gaps(e: &Engine, p: PrincipalId, s: ScopeId, action: &str, out: &mut V
             match role.grant(action) {
                 Grant::Removed { pattern, not } if covers => out.push(Missing {
                     rule: "RBAC-ACTIONS",
-                    text: format!("{who} holds {} on {at}{via}: it matches '{pattern}' but its NotActions remove it ('{not}')", role.name),
+                    text: format!("{who} holds {} on {at}{via}: it matches '{}' but its NotActions remove it ('{}')", role.name, short_action(&pattern), short_action(&not)),
                 }),
                 Grant::Yes(_) if !covers => out.push(Missing {
                     rule: "RBAC-SCOPE",
