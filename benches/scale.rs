@@ -37,7 +37,10 @@ fn tenant(n: usize) -> (PathBuf, String) {
         std::fs::create_dir_all(&dir).unwrap();
         gen_tenant::generate(n, 42, &dir);
     }
-    (dir, std::fs::read_to_string(target).unwrap().trim().to_string())
+    (
+        dir,
+        std::fs::read_to_string(target).unwrap().trim().to_string(),
+    )
 }
 
 fn raw(n: usize) -> RawProject {
@@ -94,7 +97,10 @@ fn who_can_all_ops(bencher: divan::Bencher, n: usize) {
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn what_can(bencher: divan::Bencher, n: usize) {
     let e = engine(n);
-    let p = e.model().resolve_principal("user00001@contoso.com").unwrap();
+    let p = e
+        .model()
+        .resolve_principal("user00001@contoso.com")
+        .unwrap();
     bencher.bench(|| e.what_can(p, None));
 }
 
@@ -102,7 +108,10 @@ fn what_can(bencher: divan::Bencher, n: usize) {
 fn explain(bencher: divan::Bencher, n: usize) {
     let e = engine(n);
     let s = e.model().resolve_resource(&tenant(n).1).unwrap();
-    let p = e.model().resolve_principal("user00001@contoso.com").unwrap();
+    let p = e
+        .model()
+        .resolve_principal("user00001@contoso.com")
+        .unwrap();
     bencher.bench(|| e.explain(p, s, "score").unwrap());
 }
 
@@ -118,4 +127,84 @@ fn who_can_json(bencher: divan::Bencher, n: usize) {
     let s = e.model().resolve_resource(&tenant(n).1).unwrap();
     let w = e.who_can(s, Some("score")).unwrap();
     bencher.bench(|| reach::report::json::to_string(&w));
+}
+
+// ---------------------------------------------------------------- TUI (src/tui)
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use reach::tui::action::Action;
+use reach::tui::app::{AppState, Focus};
+use reach::tui::theme::Theme;
+
+thread_local! {
+    static APPS: RefCell<HashMap<usize, &'static mut AppState>> = RefCell::new(HashMap::new());
+}
+
+fn draw(app: &AppState, term: &mut Terminal<TestBackend>, theme: &Theme) {
+    term.draw(|f| reach::tui::ui::draw(f, app, theme)).unwrap();
+}
+
+/// Run `f` on the size's TUI state (160×48), created once.
+fn with_app<R>(n: usize, f: impl FnOnce(&mut AppState) -> R) -> R {
+    APPS.with(|a| {
+        let mut map = a.borrow_mut();
+        let app = map.entry(n).or_insert_with(|| {
+            Box::leak(Box::new(AppState::new(
+                Engine::new(reach::model::build(raw(n))),
+                160,
+                48,
+            )))
+        });
+        f(app)
+    })
+}
+
+/// First screen once the project is loaded: the app state (panes, lint) and one frame.
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn tui_first_screen(bencher: divan::Bencher, n: usize) {
+    let theme = Theme::new(true, false);
+    bencher
+        .with_inputs(|| Engine::new(reach::model::build(raw(n))))
+        .bench_values(|e| {
+            let app = AppState::new(e, 160, 48);
+            let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+            draw(&app, &mut term, &theme);
+            app
+        });
+}
+
+/// Select the benchmark endpoint (full who-can of every operation) and draw the frame.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn tui_select_resource(bencher: divan::Bencher, n: usize) {
+    let theme = Theme::new(true, false);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let target = tenant(n).1;
+    with_app(n, |app| {
+        let s = app.engine().model().resolve_resource(&target).unwrap();
+        bencher.bench_local(|| {
+            app.select_resource(s);
+            draw(app, &mut term, &theme);
+        });
+    });
+}
+
+/// One filter keystroke in the identities list (every principal) and its frame; each sample
+/// types a character and deletes it (two keystrokes, two frames).
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn tui_filter_keystroke(bencher: divan::Bencher, n: usize) {
+    let theme = Theme::new(true, false);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    with_app(n, |app| {
+        app.focus = Focus::Identities;
+        app.update(Action::StartFilter);
+        app.update(Action::FilterChar('u'));
+        bencher.bench_local(|| {
+            app.update(Action::FilterChar('7'));
+            draw(app, &mut term, &theme);
+            app.update(Action::FilterBackspace);
+            draw(app, &mut term, &theme);
+        });
+        app.update(Action::Back);
+    });
 }

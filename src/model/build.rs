@@ -41,7 +41,14 @@ pub fn build(mut raw: RawProject) -> Model {
     b.facts(&raw);
     b.assignments(&raw);
     b.denies(&raw);
-    b.finish()
+    let m = b.finish();
+    // The raw project holds an owned string per field of every assignment; at tenant scale
+    // freeing it takes tens of milliseconds the answer need not wait for, so another thread does
+    // it (inline if no thread can be started).
+    if raw.assignments.len() >= 10_000 {
+        let _ = std::thread::Builder::new().spawn(move || drop(raw));
+    }
+    m
 }
 
 impl Builder {

@@ -51,7 +51,7 @@ impl Builder {
             self.m.principals[p.0 as usize]
                 .object_id
                 .as_deref()
-                .is_some_and(|x| x.eq_ignore_ascii_case(&o))
+                .is_some_and(|x| x.eq_ignore_ascii_case(o))
         })
     }
 
