@@ -326,17 +326,17 @@ pub(crate) fn to_path(r: &RawPath, action: Option<String>) -> AccessPath {
 }
 
 fn sort_paths(paths: &mut [AccessPath]) {
+    // Same order as comparing (length, action, step texts); the texts are compared in place
+    // (no Vec per comparison: a large who-can sorts the paths of thousands of principals).
     paths.sort_by(|a, b| {
-        (
-            a.steps.len(),
-            &a.action,
-            a.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
-        )
-            .cmp(&(
-                b.steps.len(),
-                &b.action,
-                b.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
-            ))
+        (a.steps.len(), &a.action)
+            .cmp(&(b.steps.len(), &b.action))
+            .then_with(|| {
+                a.steps
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .cmp(b.steps.iter().map(|s| s.text.as_str()))
+            })
     });
 }
 
