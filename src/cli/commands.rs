@@ -2,10 +2,11 @@
 
 use super::exit::{self, emit, warn, Failure};
 use super::{Cli, Command, ExportFormat, OutFormat, ProjectArgs, WhatIf};
+use crate::engine::view::default_op;
 use crate::engine::{rules, Engine};
 use crate::finding::Severity;
 use crate::load::{self, Limits};
-use crate::model::{self, ResKind};
+use crate::model;
 use crate::report::{json, text};
 use std::path::{Path, PathBuf};
 
@@ -227,18 +228,6 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
     }
 }
 
-fn default_op(k: ResKind) -> &'static str {
-    match k {
-        ResKind::OnlineEndpoint => "score",
-        ResKind::Storage | ResKind::Datastore => "read-blobs",
-        ResKind::KeyVault => "read-secrets",
-        ResKind::Registry => "pull-image",
-        ResKind::Identity => "assign-identity",
-        ResKind::Connection => "read-connection-secrets",
-        _ => "read",
-    }
-}
-
 fn rules_cmd(id: Option<&str>, format: OutFormat) -> Result<u8, Failure> {
     match id {
         Some(id) => {
@@ -299,6 +288,8 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
     let opts = crate::tui::Options {
         no_color: cli.no_color,
         ascii: cli.ascii,
+        path: if demo { None } else { cli.path.clone() },
+        watch: cli.watch,
     };
     crate::tui::run(e, opts).map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
     Ok(exit::OK)

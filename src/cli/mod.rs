@@ -30,6 +30,9 @@ pub struct Cli {
     /// TUI: ASCII borders and glyphs.
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// TUI: reload when a file in the project folder changes (r reloads by hand).
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

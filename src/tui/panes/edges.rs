@@ -53,7 +53,12 @@ impl EdgesPane {
         list_pane(area, buf, theme, focused, &title, &self.list, |i, hl, w| {
             let r = &self.rows[i];
             let mut spans = Vec::new();
-            if r.inherited.is_some() {
+            if r.source == "assumed" {
+                spans.push(Span::styled(
+                    format!("{} ", theme.glyphs.assumed),
+                    theme.assumed(),
+                ));
+            } else if r.inherited.is_some() {
                 spans.push(Span::styled(
                     format!("{} ", theme.glyphs.inherited),
                     theme.inherited(),

@@ -101,6 +101,15 @@ impl ResourcesPane {
         }
     }
 
+    /// Fold exactly the rows whose scope `folded` says (after a reload), keeping the cursor.
+    pub fn set_folded(&mut self, folded: impl Fn(ScopeId) -> bool) {
+        for (i, r) in self.rows.iter().enumerate() {
+            self.collapsed[i] = r.has_children && folded(r.id);
+        }
+        let keep = self.list.current();
+        self.refresh(keep);
+    }
+
     /// Unfold every ancestor of `row` so that it can be shown.
     pub fn unfold_to(&mut self, row: usize) {
         let mut p = self.rows[row].parent;
