@@ -11,6 +11,7 @@ pub mod demo;
 pub mod engine;
 pub mod finding;
 pub mod load;
+pub mod mask;
 pub mod model;
 pub mod report;
 pub mod source;

@@ -16,6 +16,9 @@ struct Case {
     name: String,
     /// The rule IDs this case checks.
     rules: Vec<String>,
+    /// Of those, the ones it checks negatively: the rule's effect must not happen here.
+    #[serde(default)]
+    negative: Vec<String>,
     /// Seed sentence (file:line) the case checks, when it comes from a seed document.
     #[serde(default)]
     seed: Option<String>,
@@ -74,6 +77,9 @@ struct Expect {
     /// explain: rule IDs that must appear in why_not.
     #[serde(default)]
     why_not: Vec<String>,
+    /// explain: rule IDs that must not appear in why_not.
+    #[serde(default)]
+    why_not_absent: Vec<String>,
     /// Substrings that must appear in some step or why_not text.
     #[serde(default)]
     text: Vec<String>,
@@ -229,6 +235,11 @@ fn run(case: &Case) -> Result<(), String> {
         for r in &x.why_not {
             if !wn.contains(&r.as_str()) {
                 return Err(format!("why_not lacks {r}: {:?}", ex.why_not));
+            }
+        }
+        for r in &x.why_not_absent {
+            if wn.contains(&r.as_str()) {
+                return Err(format!("why_not should not name {r}: {:?}", ex.why_not));
             }
         }
         texts.extend(ex.why_not.iter().map(|m| m.text.clone()));
@@ -443,17 +454,66 @@ fn engine_cases() {
     );
 }
 
-/// Every rule of the catalog is checked by at least one case (the foundation and Azure ML rules
-/// issues both ask for it).
+/// Does the case check `rule` positively: not marked negative, or its expectations name the rule
+/// in a path, a why_not or a finding?
+fn positive(c: &Case, rule: &str) -> bool {
+    let x = &c.expect;
+    let named = x.path_rules.values().flatten().any(|r| r == rule)
+        || x.rules_present.iter().any(|r| r == rule)
+        || x.why_not.iter().any(|r| r == rule)
+        || x.findings.iter().any(|f| f.split(':').next() == Some(rule))
+        || x.finding_fixes
+            .iter()
+            .any(|f| f.split(':').next() == Some(rule));
+    c.rules.iter().any(|r| r == rule) && (named || !c.negative.iter().any(|n| n == rule))
+}
+
+/// Every rule of the catalog is checked by a positive and a negative case, and every case of a
+/// rule that comes from a seed document cites the seed line it checks.
 #[test]
-fn every_rule_has_a_case() {
-    let covered: Vec<String> = cases().into_iter().flat_map(|(_, c)| c.rules).collect();
-    let missing: Vec<&str> = reach::engine::rules::catalog()
-        .iter()
-        .map(|r| r.id)
-        .filter(|id| !covered.iter().any(|c| c == id))
-        .collect();
-    assert!(missing.is_empty(), "rules with no engine case: {missing:?}");
+fn every_rule_has_a_positive_and_a_negative_case() {
+    let all = cases();
+    let catalog = reach::engine::rules::catalog();
+    let mut problems = Vec::new();
+    for (p, c) in &all {
+        for r in c.rules.iter().chain(&c.negative) {
+            if !catalog.iter().any(|x| x.id == r) {
+                problems.push(format!("{}: unknown rule {r}", p.display()));
+            }
+        }
+        for n in &c.negative {
+            if !c.rules.contains(n) {
+                problems.push(format!("{}: negative {n} is not in rules", p.display()));
+            }
+        }
+    }
+    for rule in &catalog {
+        let of_rule: Vec<&Case> = all
+            .iter()
+            .map(|(_, c)| c)
+            .filter(|c| c.rules.iter().any(|r| r == rule.id))
+            .collect();
+        if !of_rule.iter().any(|c| positive(c, rule.id)) {
+            problems.push(format!("{}: no positive case", rule.id));
+        }
+        if !of_rule
+            .iter()
+            .any(|c| c.negative.iter().any(|n| n == rule.id))
+        {
+            problems.push(format!("{}: no negative case", rule.id));
+        }
+        if rule.seed.starts_with("000_") || rule.seed.starts_with("003_") {
+            for c in of_rule.iter().filter(|c| c.seed.is_none()) {
+                problems.push(format!("{}: case '{}' cites no seed line", rule.id, c.name));
+            }
+        }
+    }
+    println!(
+        "{} cases; every one of {} rules has a positive and a negative case",
+        all.len(),
+        catalog.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! One function per command: load → model → engine → report, and the exit code.
 
 use super::exit::{self, emit, warn, Failure};
-use super::{Cli, Command, ExportFormat, OutFormat, ProjectArgs, WhatIf};
+use super::{Cli, Command, OutFormat, ProjectArgs, WhatIf};
 use crate::engine::view::default_op;
 use crate::engine::{rules, Engine};
 use crate::finding::Severity;
@@ -31,9 +31,11 @@ fn triples(
             };
             let bad = |e: model::lookup::LookupError| Failure::usage(format!("reach: {what}: {e}"));
             Ok((
-                m.resolve_principal(p).map_err(bad)?,
+                m.resolve_principal(&crate::mask::unmask_ref(p))
+                    .map_err(bad)?,
                 m.resolve_role(r).map_err(bad)?,
-                m.resolve_resource(s).map_err(bad)?,
+                m.resolve_resource(&crate::mask::unmask_ref(s))
+                    .map_err(bad)?,
             ))
         })
         .collect()
@@ -76,20 +78,22 @@ pub fn open_with(
         }
         return Err(Failure::usage(msg));
     }
-    if !quiet {
-        for f in raw
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-        {
-            warn(&format!(
+    let load_errors: Vec<String> = raw
+        .findings
+        .iter()
+        .filter(|f| !quiet && f.severity == Severity::Error)
+        .map(|f| {
+            format!(
                 "{}: {}",
                 crate::text::show(&f.source.to_string()),
                 crate::text::show(&f.message)
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     let mut m = model::build(raw);
+    // masking (when asked) must know the names before anything is printed
+    crate::mask::observe(&m);
+    load_errors.iter().for_each(|w| warn(w));
     let extra = triples(&m, &whatif.assume, "--assume-assignment")?
         .into_iter()
         .map(|(principal, role, scope)| model::Assignment {
@@ -130,6 +134,9 @@ fn lookup_err(e: model::lookup::LookupError) -> Failure {
 
 /// Run a command; returns the exit code.
 pub fn run(cli: &Cli) -> Result<u8, Failure> {
+    if cli.mask_names {
+        crate::mask::request();
+    }
     let Some(cmd) = &cli.command else {
         return summary(cli);
     };
@@ -142,7 +149,10 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let s = e.model().resolve_resource(resource).map_err(lookup_err)?;
+            let s = e
+                .model()
+                .resolve_resource(&crate::mask::unmask_ref(resource))
+                .map_err(lookup_err)?;
             let w = e
                 .who_can(s, action.as_deref())
                 .map_err(|a| Failure::usage(format!("reach: {}", a.0)))?;
@@ -160,7 +170,10 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let pid = e.model().resolve_principal(principal).map_err(lookup_err)?;
+            let pid = e
+                .model()
+                .resolve_principal(&crate::mask::unmask_ref(principal))
+                .map_err(lookup_err)?;
             let w = e.what_can(pid, action.as_deref());
             emit(&match format {
                 OutFormat::Json => json::to_string(&w) + "\n",
@@ -177,8 +190,14 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let pid = e.model().resolve_principal(principal).map_err(lookup_err)?;
-            let s = e.model().resolve_resource(resource).map_err(lookup_err)?;
+            let pid = e
+                .model()
+                .resolve_principal(&crate::mask::unmask_ref(principal))
+                .map_err(lookup_err)?;
+            let s = e
+                .model()
+                .resolve_resource(&crate::mask::unmask_ref(resource))
+                .map_err(lookup_err)?;
             let op = action
                 .clone()
                 .unwrap_or_else(|| default_op(e.model().scope(s).kind).to_string());
@@ -216,15 +235,13 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             principal,
         } => {
             let e = project(p, whatif, cli)?;
-            if *format != ExportFormat::Json {
-                return Err(Failure::usage("reach: export formats dot, mermaid and markdown are not available yet; use --format json"));
-            }
-            let doc = crate::report::json::export(&e, resource.as_deref(), principal.as_deref())
-                .map_err(Failure::usage)?;
-            emit(&(doc + "\n"));
-            Ok(exit::OK)
+            super::review::export(&e, *format, resource.as_deref(), principal.as_deref())
         }
         Command::Rules { id, format } => rules_cmd(id.as_deref(), *format),
+        Command::Matrix { .. }
+        | Command::Diff { .. }
+        | Command::Completions { .. }
+        | Command::Man => super::review::run(cli, cmd),
     }
 }
 

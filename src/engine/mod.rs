@@ -2,11 +2,15 @@
 //! of explained steps as plain data. Knows nothing of terminals or output formats.
 
 pub mod action;
+pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod fixes;
 pub mod graph;
+pub mod graphview;
+pub mod matrix;
 mod query;
+pub mod review;
 pub mod rules;
 pub mod view;
 mod why_not;

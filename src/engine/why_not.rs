@@ -61,7 +61,6 @@ fn explain_goal(
     let m = e.model();
     let g = e.graph();
     let who = m.principal(p).name.clone();
-    let res = m.scope_label(s);
     if let Some(d) = search.denied(p, s, action) {
         let excl: Vec<String> = d
             .excluded
@@ -97,8 +96,7 @@ fn explain_goal(
         out.push(Missing {
             rule: d.rule,
             text: format!(
-                "would reach {} {res} this way — {}; {who} lacks {}",
-                short_action(action),
+                "a route to it: {}; but {who} lacks {}",
                 d.text,
                 needs.join(" and ")
             ),

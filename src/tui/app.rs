@@ -5,11 +5,11 @@ use crate::engine::view::default_op;
 use crate::engine::Engine;
 use crate::finding::Severity;
 use crate::model::{Assignment, Model, PrincipalId, PrincipalKind, ScopeId};
-use crate::text::show;
 use crate::tui::action::{Action, Effect};
 use crate::tui::cursor::Move;
 use crate::tui::keymap::Ctx;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::panes::access::AccessPane;
 use crate::tui::panes::edges::{self, EdgesPane};
 use crate::tui::panes::explain::ExplainView;
@@ -167,7 +167,7 @@ impl AppState {
     pub fn new(engine: Engine, width: u16, height: u16) -> AppState {
         let m = engine.model();
         let mut app = AppState {
-            project: crate::text::show(&m.label).into_owned(),
+            project: crate::tui::mask::show(&m.label).into_owned(),
             identities: IdentitiesPane::new(m),
             resources: ResourcesPane::new(m),
             findings: FindingsPane::new(&engine.lint()),
@@ -355,7 +355,7 @@ impl AppState {
             (Popup::Fixes(_), Action::Select) => self.apply_fix(),
             (Popup::Fixes(f), Action::Copy) => {
                 if let Some(fx) = f.current() {
-                    let cmd = crate::text::redact(&fx.command).into_owned();
+                    let cmd = show(&fx.command).into_owned();
                     self.message = Some("copied the az command (OSC 52)".into());
                     return vec![Effect::Copy(cmd)];
                 }
@@ -448,7 +448,7 @@ impl AppState {
                     let name = self.engine.model().scope_label(s);
                     let title = format!(
                         "Access to {} · {}",
-                        crate::text::show(&name),
+                        crate::tui::mask::show(&name),
                         op.unwrap_or("all actions")
                     );
                     self.access.show_error(title, &e.0);
@@ -674,7 +674,13 @@ impl AppState {
             return;
         };
         match crate::load::load_path(&path, &crate::load::Limits::default()) {
-            Ok(raw) => self.replace_model(crate::model::build(raw)),
+            Ok(raw) => {
+                let m = crate::model::build(raw);
+                // --mask-names: names new in this load get pseudonyms too
+                crate::mask::observe(&m);
+                crate::tui::mask::refresh();
+                self.replace_model(m)
+            }
             Err(e) => {
                 self.message = Some(format!(
                     "reload failed, kept what was loaded: {}",
@@ -821,7 +827,7 @@ impl AppState {
         } else {
             self.message = Some(format!(
                 "{} is not a resource or identity reach knows",
-                crate::text::show(&subject)
+                crate::tui::mask::show(&subject)
             ));
         }
     }

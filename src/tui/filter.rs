@@ -187,11 +187,18 @@ impl Filter {
             pat.score(text, None).map(|score| Match { idx, score })
         };
         let mut next: Vec<Match> = if narrowing {
-            self.matches.iter().filter_map(|m| score(m.idx)).collect()
+            // in row order: the search texts are read front to back, not in score order
+            let mut prev: Vec<usize> = self.matches.iter().map(|m| m.idx).collect();
+            prev.sort_unstable();
+            prev.into_iter().filter_map(score).collect()
         } else {
             (0..haystack.len()).filter_map(score).collect()
         };
-        next.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
+        // best first, then row order: one packed integer key sorts fastest
+        next.sort_unstable_by_key(|m| {
+            let s = (m.score.clamp(-(1 << 30), 1 << 30) + (1 << 30)) as u64;
+            (((1u64 << 31) - s) << 32) | (m.idx as u64 & 0xffff_ffff)
+        });
         self.query = query.to_string();
         self.matches = next;
     }

@@ -12,6 +12,7 @@ pub mod event;
 pub mod filter;
 pub mod keymap;
 pub mod listing;
+pub mod mask;
 pub mod panes;
 pub mod terminal;
 pub mod theme;
@@ -44,6 +45,7 @@ const WATCH_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 /// Run the TUI on an engine until the user quits. The terminal is restored however it ends.
 pub fn run(engine: Engine, opts: Options) -> io::Result<()> {
     let theme = Theme::from_env(opts.no_color, opts.ascii);
+    mask::refresh();
     let mut guard = TerminalGuard::new()?;
     let size = guard.terminal.size()?;
     let mut app = AppState::new(engine, size.width, size.height);

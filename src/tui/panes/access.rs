@@ -4,8 +4,8 @@
 
 use crate::engine::{Engine, WhatCan, WhoCan};
 use crate::model::{PrincipalId, PrincipalKind, ScopeId};
-use crate::text::show;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::panes::kind_tag;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{block, list_pane};

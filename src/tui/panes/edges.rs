@@ -3,8 +3,8 @@
 //! principal, assignments held through a group are marked with the group.
 
 use crate::model::{Attrs, Model, PrincipalId, PrincipalKind, ScopeId};
-use crate::text::show;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::list_pane;
 use crate::tui::widgets::text::{fit, highlighted};

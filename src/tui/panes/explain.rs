@@ -3,7 +3,7 @@
 
 use crate::engine::Explanation;
 use crate::model::{PrincipalId, ScopeId};
-use crate::text::show;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{popup, scrolled_lines};
 use crate::tui::widgets::path_view::{lines, PathView};

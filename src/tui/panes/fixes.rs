@@ -4,8 +4,8 @@
 
 use crate::engine::Fix;
 use crate::model::{PrincipalId, ScopeId};
-use crate::text::show;
 use crate::tui::cursor::Cursor;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{popup, scrolled_lines};
 use crate::tui::widgets::text::wrap;
@@ -110,7 +110,7 @@ impl FixesView {
             ));
             out.extend(wrap(
                 vec![Span::styled(
-                    format!("     $ {}", show(&crate::text::redact(&f.command))),
+                    format!("     $ {}", show(&f.command)),
                     theme.source(),
                 )],
                 width,

@@ -3,8 +3,8 @@
 //! While a filter is active the matches are shown flat, best first.
 
 use crate::model::{Model, ResKind, ScopeId};
-use crate::text::show;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::list_pane;
 use crate::tui::widgets::text::{highlighted, with_tag};

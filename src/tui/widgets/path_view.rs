@@ -2,7 +2,7 @@
 //! their drawing as steps: rule ID, plain words, source file:line, wrapped with a hanging indent.
 
 use crate::engine::AccessPath;
-use crate::text::show;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::wrap;
 use ratatui::text::{Line, Span};
