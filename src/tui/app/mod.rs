@@ -1,6 +1,9 @@
 //! The application state and its only mutator, `update(Action) -> Vec<Effect>`. It calls the
 //! engine and caches the results in the panes; it never draws.
 
+mod reload;
+mod whatif;
+
 use crate::engine::view::default_op;
 use crate::engine::Engine;
 use crate::finding::Severity;
@@ -23,6 +26,8 @@ use crate::tui::theme::Theme;
 use crate::tui::ui;
 use ratatui::layout::Rect;
 use std::path::PathBuf;
+pub use whatif::Assumption;
+use whatif::{find_principal, principal_key};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
@@ -59,51 +64,6 @@ pub enum Popup {
     Explain(ExplainView),
     Fixes(FixesView),
     Picker(Picker),
-}
-
-/// A what-if role assignment made in the TUI (a fix assumed with Enter). Kept by name and ARM
-/// id so that it can be found again in a reloaded project.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Assumption {
-    pub principal: PrincipalId,
-    /// Object id, else name (with the kind) — how the principal is found after a reload.
-    pub principal_key: String,
-    pub principal_kind: PrincipalKind,
-    pub role: String,
-    /// ARM id of the scope.
-    pub scope: String,
-    /// `Reader for bob@contoso.com at endpoint:ep-fraud` (escaped).
-    pub label: String,
-}
-
-impl Assumption {
-    /// The assignment in `m`, if its principal, role and scope all still exist there.
-    fn resolve(&self, m: &Model) -> Option<Assignment> {
-        Some(Assignment {
-            principal: find_principal(m, self.principal_kind, &self.principal_key)?,
-            role: m.role_by_name(&self.role)?,
-            scope: m.scope_by_arm(&self.scope)?,
-            condition: None,
-            source: crate::source::Source::Assumed,
-            assumed: true,
-        })
-    }
-}
-
-/// How a principal is found again in a reloaded model: object id, else name.
-fn principal_key(m: &Model, p: PrincipalId) -> (PrincipalKind, String) {
-    let pr = m.principal(p);
-    (
-        pr.kind,
-        pr.object_id.clone().unwrap_or_else(|| pr.name.clone()),
-    )
-}
-
-fn find_principal(m: &Model, kind: PrincipalKind, key: &str) -> Option<PrincipalId> {
-    m.principals_by_key(key)
-        .iter()
-        .copied()
-        .find(|&p| m.principal(p).kind == kind)
 }
 
 /// A list's filter and cursor, to put back after its rows were rebuilt.
@@ -528,120 +488,6 @@ impl AppState {
         }
     }
 
-    /// `f`: the fixes popup for a denied pair, or a message saying why there is none.
-    fn open_fixes(&mut self, (p, s): (PrincipalId, ScopeId)) {
-        let op = self.op_for(s);
-        let x = match self.engine.explain(p, s, op) {
-            Ok(x) => x,
-            Err(e) => {
-                self.message = Some(show(&e.0).into_owned());
-                return;
-            }
-        };
-        let who = show(&x.principal.name).into_owned();
-        let what = show(&x.resource.name).into_owned();
-        if x.allowed {
-            self.message = Some(format!(
-                "{who} can already {op} on {what}: nothing to fix (e explains)"
-            ));
-        } else if x.fixes.is_empty() {
-            self.message = Some(format!(
-                "no role assignment would let {who} {op} on {what} (a deny assignment?): e explains"
-            ));
-        } else {
-            let title = format!("{who} {} {what} · {op}", "→");
-            self.popup = Some(Popup::Fixes(FixesView::new((p, s), op, title, &x.fixes)));
-        }
-    }
-
-    /// Enter in the fixes popup: assume the highlighted fix and show the pair explained again.
-    fn apply_fix(&mut self) {
-        let Some(Popup::Fixes(v)) = &self.popup else {
-            return;
-        };
-        let Some(f) = v.current() else {
-            return;
-        };
-        let (p, s) = (v.principal, v.scope);
-        let m = self.engine.model();
-        let (Some(_), Some(_)) = (m.role_by_name(&f.raw_role), m.scope_by_arm(&f.scope)) else {
-            self.message = Some("this fix is not a role assignment: y copies what to do".into());
-            return;
-        };
-        let (principal_kind, principal_key) = principal_key(m, p);
-        let a = Assumption {
-            principal: p,
-            principal_key,
-            principal_kind,
-            role: f.raw_role.clone(),
-            scope: f.scope.clone(),
-            label: format!("{} for {} at {}", f.role, f.principal, f.at),
-        };
-        if self.assumptions.iter().any(|b| b == &a) {
-            self.message = Some(format!("already assumed: {}", a.label));
-            return;
-        }
-        let label = a.label.clone();
-        self.assumptions.push(a);
-        self.rebuild();
-        self.explain_at((p, s));
-        self.message = Some(format!("assumed {label} (X clears)"));
-    }
-
-    /// `X`: drop every assumption.
-    fn clear_assumptions(&mut self) {
-        if self.assumptions.is_empty() {
-            self.message = Some("no assumptions to clear".into());
-            return;
-        }
-        let n = self.assumptions.len();
-        self.assumptions.clear();
-        self.rebuild();
-        self.message = Some(format!(
-            "cleared {n} assumption{}",
-            if n == 1 { "" } else { "s" }
-        ));
-    }
-
-    /// Rebuild the engine from the loaded model plus the assumptions (what-if is applied to
-    /// the model before the rules run), then refresh what shows engine results.
-    fn rebuild(&mut self) {
-        let base = match self.base.take() {
-            Some(b) => b,
-            None => self.engine.model().clone(),
-        };
-        self.install(base);
-        self.refresh_results();
-    }
-
-    /// Make `base` (a model without assumptions) current, with the assumptions that still
-    /// resolve in it; returns the labels of those that do not (they are dropped).
-    fn install(&mut self, base: Model) -> Vec<String> {
-        let mut dropped = Vec::new();
-        let mut extra = Vec::new();
-        self.assumptions.retain_mut(|a| match a.resolve(&base) {
-            Some(asg) => {
-                a.principal = asg.principal;
-                extra.push(asg);
-                true
-            }
-            None => {
-                dropped.push(a.label.clone());
-                false
-            }
-        });
-        if extra.is_empty() {
-            self.base = None;
-            self.engine = Engine::new(base);
-        } else {
-            let mut m = base.clone();
-            m.assume(extra, &[]);
-            self.base = Some(base);
-            self.engine = Engine::new(m);
-        }
-        dropped
-    }
-
     /// After the engine changed (same principals and scopes): findings, role edges and Access
     /// again, keeping their filters and cursors.
     fn refresh_results(&mut self) {
@@ -665,117 +511,6 @@ impl AppState {
         edges_kept.restore(&mut self.edges.list, None);
         let row = access_name.and_then(|n| self.access.rows.iter().position(|r| r.name == n));
         access_kept.restore(&mut self.access.list, row);
-    }
-
-    /// `r` (and `--watch`): load the project again from disk.
-    fn reload(&mut self) {
-        let Some(path) = self.source.clone() else {
-            self.message = Some("the demo project is built in: nothing to reload".into());
-            return;
-        };
-        match crate::load::load_path(&path, &crate::load::Limits::default()) {
-            Ok(raw) => {
-                let m = crate::model::build(raw);
-                // --mask-names: names new in this load get pseudonyms too
-                crate::mask::observe(&m);
-                crate::tui::mask::refresh();
-                self.replace_model(m)
-            }
-            Err(e) => {
-                self.message = Some(format!(
-                    "reload failed, kept what was loaded: {}",
-                    show(&e.to_string())
-                ))
-            }
-        }
-    }
-
-    /// Swap in a freshly loaded model. Focus, filters, cursors, folds, the subject and the
-    /// chosen action survive (found again by ARM id and principal id or name); assumptions are
-    /// re-applied, and those that no longer resolve are dropped with a message.
-    pub fn replace_model(&mut self, new: Model) {
-        let old = self.engine.model();
-        let scope_arm = |s: ScopeId| old.scope(s).id.to_string();
-        let subject = self.subject.map(|sub| match sub {
-            Subject::Resource(s) => Ok(scope_arm(s)),
-            Subject::Principal(p) => Err(principal_key(old, p)),
-        });
-        let last_resource = self.last_resource.map(scope_arm);
-        let last_principal = self.last_principal.map(|p| principal_key(old, p));
-        let id_cur = self.identities.current().map(|p| principal_key(old, p));
-        let res_cur = self.resources.current().map(scope_arm);
-        let folded: std::collections::HashSet<String> = self
-            .resources
-            .rows
-            .iter()
-            .zip(&self.resources.collapsed)
-            .filter(|(_, c)| **c)
-            .map(|(r, _)| old.scope(r.id).id.norm().to_string())
-            .collect();
-        let id_kept = Kept::of(&self.identities.list);
-        let res_kept = Kept::of(&self.resources.list);
-        let load_errors_before = self.load_errors();
-
-        let dropped = self.install(new);
-        let m = self.engine.model();
-        let find_scope = |arm: &str| m.scope_by_arm(arm);
-        let find_p = |(k, key): &(PrincipalKind, String)| find_principal(m, *k, key);
-        let subject = subject.and_then(|s| match s {
-            Ok(arm) => find_scope(&arm).map(Subject::Resource),
-            Err(pk) => find_p(&pk).map(Subject::Principal),
-        });
-        self.last_resource = last_resource.as_deref().and_then(find_scope);
-        self.last_principal = last_principal.as_ref().and_then(find_p);
-        let id_row = id_cur.as_ref().and_then(find_p);
-        let res_row = res_cur.as_deref().and_then(find_scope);
-
-        self.identities = IdentitiesPane::new(m);
-        self.resources = ResourcesPane::new(m);
-        self.resources
-            .set_folded(|s| folded.contains(m.scope(s).id.norm()));
-        self.relayout();
-        let id_row = id_row.and_then(|p| self.identities.row_of(p));
-        id_kept.restore(&mut self.identities.list, id_row);
-        let res_row = res_row.and_then(|s| self.resources.row_of(s));
-        res_kept.restore(&mut self.resources.list, res_row);
-
-        let lost_subject = self.subject.is_some() && subject.is_none();
-        self.subject = subject;
-        if lost_subject {
-            self.edges = EdgesPane::default();
-            self.access = AccessPane::new();
-        }
-        self.refresh_results();
-        if matches!(self.popup, Some(Popup::Explain(_) | Popup::Fixes(_))) {
-            self.popup = None;
-        }
-
-        let mut msg = format!("reloaded {}", self.project);
-        let errors = self.load_errors();
-        if errors > 0 {
-            msg.push_str(&format!(
-                " · {errors} file problem{} (F)",
-                if errors == 1 { "" } else { "s" }
-            ));
-        } else if load_errors_before > 0 {
-            msg.push_str(" · file problems fixed");
-        }
-        if lost_subject {
-            msg.push_str(" · the selection is gone");
-        }
-        if !dropped.is_empty() {
-            msg.push_str(&format!(" · dropped assumption: {}", dropped.join("; ")));
-        }
-        self.message = Some(msg);
-    }
-
-    /// Load problems (files that could not be read or parsed) among the findings.
-    fn load_errors(&self) -> usize {
-        self.findings
-            .rows
-            .iter()
-            .filter(|f| f.rule == "LOAD" && f.severity == Severity::Error)
-            .count()
     }
 
     /// `y`: the explanation in the popup, else the highlighted Access row's paths.
