@@ -41,7 +41,7 @@ fn filter_narrows_as_you_type_and_esc_clears() {
     let row = a.identities.list.current().unwrap();
     assert_eq!(a.identities.rows[row].name, "carol@contoso.com");
     let (_, hl) = a.identities.list.at(0).unwrap();
-    assert_eq!(hl, &[0, 1, 2, 3, 4]);
+    assert_eq!(&*hl, &[0, 1, 2, 3, 4]);
     feed(&mut a, [Action::FilterBackspace, Action::Back]);
     assert_eq!(a.identities.list.len(), all);
     assert!(!a.identities.list.filter.editing);
@@ -300,4 +300,130 @@ fn help_md_key_section_matches_the_key_table() {
         md.contains(&keys),
         "assets/help.md is out of date; its key section should be:\n{keys}"
     );
+}
+
+#[test]
+fn a_fix_assumed_from_explain_opens_a_marked_path_and_x_clears_it() {
+    let mut a = app(80, 24);
+    select_fraud(&mut a);
+    feed(&mut a, [Action::FocusPrev]);
+    feed(&mut a, filter("bob"));
+    feed(&mut a, [Action::Back, Action::Explain]);
+    let Some(Popup::Explain(x)) = &a.popup else {
+        panic!("no explain popup: {:?}", a.message)
+    };
+    assert!(!x.allowed);
+    assert!(x.fixes > 0, "no fixes offered for a denied pair");
+    let bob = a.identities.current().unwrap();
+
+    feed(&mut a, [Action::Fixes]);
+    let Some(Popup::Fixes(f)) = &a.popup else {
+        panic!("no fixes popup: {:?}", a.message)
+    };
+    assert!(f.fixes[0].command.starts_with("az role assignment create"));
+    let first = f.fixes[0].clone();
+    // y copies the command
+    let fx = a.update(Action::Copy);
+    assert!(matches!(fx.as_slice(), [Effect::Copy(c)] if c.starts_with("az role")));
+
+    feed(&mut a, [Action::Select]);
+    assert_eq!(a.assumptions.len(), 1, "{:?}", a.message);
+    assert!(a.engine().has_assumptions());
+    let Some(Popup::Explain(x)) = &a.popup else {
+        panic!("the pair is not explained again: {:?}", a.message)
+    };
+    assert!(x.allowed, "the fix {} did not allow it", first.role);
+    assert!(x.paths.iter().any(|p| p.assumed));
+    assert!(x
+        .paths
+        .iter()
+        .flat_map(|p| &p.steps)
+        .any(|s| s.assumed && s.source == "assumed"));
+    // bob now reaches ep-fraud in Access, marked
+    let row = a
+        .access
+        .rows
+        .iter()
+        .find(|r| r.principal == Some(bob))
+        .expect("bob is not in Access after the fix");
+    assert!(row.assumed);
+    // the status line says assumptions are active
+    feed(&mut a, [Action::Back]);
+    let s = screen(render(&a, &Theme::new(false, false)).backend().buffer());
+    assert!(s.lines().next().unwrap().contains("1 assumed"), "{s}");
+    assert!(s.contains("path 1"));
+
+    feed(&mut a, [Action::ClearAssumptions]);
+    assert!(a.assumptions.is_empty());
+    assert!(!a.engine().has_assumptions());
+    assert!(a.access.rows.iter().all(|r| !r.assumed));
+    let s = screen(render(&a, &Theme::new(false, false)).backend().buffer());
+    assert!(!s.lines().next().unwrap().contains("assumed"), "{s}");
+}
+
+#[test]
+fn fixes_on_an_allowed_pair_say_there_is_nothing_to_fix() {
+    let mut a = app(80, 24);
+    select_fraud(&mut a);
+    feed(&mut a, [Action::FocusPrev]);
+    feed(&mut a, filter("alice"));
+    feed(&mut a, [Action::Back, Action::Fixes]);
+    assert!(a.popup.is_none());
+    assert!(a.message.as_deref().unwrap().contains("nothing to fix"));
+    feed(&mut a, [Action::ClearAssumptions]);
+    assert!(a.message.as_deref().unwrap().contains("no assumptions"));
+}
+
+#[test]
+fn the_paths_pane_scrolls_and_stops_at_the_end() {
+    let mut a = app(80, 24);
+    select_fraud(&mut a);
+    feed(&mut a, [Action::FocusNext, Action::FocusNext]);
+    // the row with the most path lines
+    let (w, h) = reach::tui::panes::access::AccessPane::paths_body(
+        reach::tui::ui::layout(a.size, a.focus).paths,
+    );
+    let plain = Theme::new(false, false);
+    let mut best = (0, 0);
+    for pos in 0..a.access.list.len() {
+        let n = a.access.path_lines(w, &plain).len();
+        if n > best.1 {
+            best = (pos, n);
+        }
+        feed(&mut a, [Action::Move(Move::Down)]);
+    }
+    feed(&mut a, [Action::Move(Move::Top)]);
+    feed(&mut a, (0..best.0).map(|_| Action::Move(Move::Down)));
+    let total = a.access.path_lines(w, &plain).len();
+    assert!(
+        total > h,
+        "the fixture needs a row with more path lines than fit"
+    );
+    let before = screen(render(&a, &plain).backend().buffer());
+    feed(&mut a, [Action::ScrollPaths(Move::Down)]);
+    assert_eq!(a.access.paths_offset(), 1);
+    let after = screen(render(&a, &plain).backend().buffer());
+    assert_ne!(before, after);
+    assert!(after.contains("J/K"));
+    feed(
+        &mut a,
+        (0..total + 5).map(|_| Action::ScrollPaths(Move::Down)),
+    );
+    assert_eq!(a.access.paths_offset(), total - h);
+    feed(&mut a, [Action::ScrollPaths(Move::Up)]);
+    assert_eq!(a.access.paths_offset(), total - h - 1);
+    // another row starts at the top
+    feed(&mut a, [Action::Move(Move::Down)]);
+    if a.access.list.current() != Some(best.0) {
+        assert_eq!(a.access.paths_offset(), 0);
+    }
+}
+
+#[test]
+fn reload_of_the_built_in_demo_is_a_no_op_with_a_message() {
+    let mut a = app(80, 24);
+    select_fraud(&mut a);
+    feed(&mut a, [Action::Reload]);
+    assert!(a.message.as_deref().unwrap().contains("nothing to reload"));
+    assert!(a.subject.is_some());
 }

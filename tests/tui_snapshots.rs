@@ -114,6 +114,47 @@ fn explain_with_why_not() {
     }
 }
 
+/// The fixes popup for the first identity that cannot reach ep-fraud; then the first fix
+/// assumed: the status line marks it, and Access shows the path marked assumed.
+#[test]
+fn fixes_and_an_assumed_fix() {
+    for (w, h) in SIZES {
+        let mut a = demo(w, h);
+        select_endpoint(&mut a);
+        let Some(Subject::Resource(s)) = a.subject else {
+            panic!("ep-fraud not found")
+        };
+        let e = a.engine();
+        let op = default_op(e.model().scope(s).kind);
+        let pos = (0..a.identities.list.len())
+            .find(|&pos| {
+                let (row, _) = a.identities.list.at(pos).unwrap();
+                let x = e.explain(a.identities.rows[row].id, s, op).unwrap();
+                !x.allowed && !x.fixes.is_empty()
+            })
+            .expect("someone cannot reach it");
+        feed(&mut a, [Action::FocusPrev]);
+        feed(&mut a, (0..pos).map(|_| Action::Move(Move::Down)));
+        feed(&mut a, [Action::Fixes]);
+        assert!(matches!(a.popup, Some(Popup::Fixes(_))), "{:?}", a.message);
+        snap("fixes", &a);
+        feed(&mut a, [Action::Select]);
+        assert_eq!(a.assumptions.len(), 1);
+        feed(&mut a, [Action::Back, Action::FocusNext, Action::FocusNext]);
+        feed(&mut a, [Action::FocusNext]);
+        let who = a.identities.rows[a.identities.list.current().unwrap()].id;
+        let i = a
+            .access
+            .rows
+            .iter()
+            .position(|r| r.principal == Some(who))
+            .unwrap();
+        feed(&mut a, (0..i).map(|_| Action::Move(Move::Down)));
+        assert!(a.access.current().unwrap().assumed);
+        snap("assumed", &a);
+    }
+}
+
 #[test]
 fn help() {
     for (w, h) in SIZES {

@@ -2,10 +2,11 @@
 
 use super::exit::{self, emit, warn, Failure};
 use super::{Cli, Command, OutFormat, ProjectArgs, WhatIf};
+use crate::engine::view::default_op;
 use crate::engine::{rules, Engine};
 use crate::finding::Severity;
 use crate::load::{self, Limits};
-use crate::model::{self, ResKind};
+use crate::model;
 use crate::report::{json, text};
 use std::path::{Path, PathBuf};
 
@@ -131,6 +132,37 @@ fn lookup_err(e: model::lookup::LookupError) -> Failure {
     Failure::usage(format!("reach: {e}"))
 }
 
+fn action_err(a: crate::engine::action::ActionError) -> Failure {
+    Failure::usage(format!("reach: {}", a.0))
+}
+
+/// A RESOURCE reference (a pseudonym typed under --mask-names is turned back first).
+fn resolve_resource(e: &Engine, r: &str) -> Result<model::ScopeId, Failure> {
+    e.model()
+        .resolve_resource(&crate::mask::unmask_ref(r))
+        .map_err(lookup_err)
+}
+
+/// A PRINCIPAL reference (a pseudonym typed under --mask-names is turned back first).
+fn resolve_principal(e: &Engine, p: &str) -> Result<model::PrincipalId, Failure> {
+    e.model()
+        .resolve_principal(&crate::mask::unmask_ref(p))
+        .map_err(lookup_err)
+}
+
+/// Print a result as JSON or as text.
+fn print<T: serde::Serialize>(
+    format: &OutFormat,
+    value: &T,
+    text: impl FnOnce(&T) -> String,
+) -> u8 {
+    emit(&match format {
+        OutFormat::Json => json::to_string(value) + "\n",
+        OutFormat::Text => text(value),
+    });
+    exit::OK
+}
+
 /// Run a command; returns the exit code.
 pub fn run(cli: &Cli) -> Result<u8, Failure> {
     if cli.mask_names {
@@ -148,18 +180,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let s = e
-                .model()
-                .resolve_resource(&crate::mask::unmask_ref(resource))
-                .map_err(lookup_err)?;
-            let w = e
-                .who_can(s, action.as_deref())
-                .map_err(|a| Failure::usage(format!("reach: {}", a.0)))?;
-            emit(&match format {
-                OutFormat::Json => json::to_string(&w) + "\n",
-                OutFormat::Text => text::who_can(&w, action.as_deref()),
-            });
-            Ok(exit::OK)
+            let s = resolve_resource(&e, resource)?;
+            let w = e.who_can(s, action.as_deref()).map_err(action_err)?;
+            Ok(print(format, &w, |v| text::who_can(v, action.as_deref())))
         }
         Command::WhatCan {
             principal,
@@ -169,16 +192,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let pid = e
-                .model()
-                .resolve_principal(&crate::mask::unmask_ref(principal))
-                .map_err(lookup_err)?;
+            let pid = resolve_principal(&e, principal)?;
             let w = e.what_can(pid, action.as_deref());
-            emit(&match format {
-                OutFormat::Json => json::to_string(&w) + "\n",
-                OutFormat::Text => text::what_can(&w),
-            });
-            Ok(exit::OK)
+            Ok(print(format, &w, text::what_can))
         }
         Command::Explain {
             principal,
@@ -189,25 +205,13 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let pid = e
-                .model()
-                .resolve_principal(&crate::mask::unmask_ref(principal))
-                .map_err(lookup_err)?;
-            let s = e
-                .model()
-                .resolve_resource(&crate::mask::unmask_ref(resource))
-                .map_err(lookup_err)?;
+            let pid = resolve_principal(&e, principal)?;
+            let s = resolve_resource(&e, resource)?;
             let op = action
                 .clone()
                 .unwrap_or_else(|| default_op(e.model().scope(s).kind).to_string());
-            let x = e
-                .explain(pid, s, &op)
-                .map_err(|a| Failure::usage(format!("reach: {}", a.0)))?;
-            emit(&match format {
-                OutFormat::Json => json::to_string(&x) + "\n",
-                OutFormat::Text => text::explain(&x),
-            });
-            Ok(exit::OK)
+            let x = e.explain(pid, s, &op).map_err(action_err)?;
+            Ok(print(format, &x, text::explain))
         }
         Command::Lint {
             project: p,
@@ -241,18 +245,6 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         | Command::Diff { .. }
         | Command::Completions { .. }
         | Command::Man => super::review::run(cli, cmd),
-    }
-}
-
-fn default_op(k: ResKind) -> &'static str {
-    match k {
-        ResKind::OnlineEndpoint => "score",
-        ResKind::Storage | ResKind::Datastore => "read-blobs",
-        ResKind::KeyVault => "read-secrets",
-        ResKind::Registry => "pull-image",
-        ResKind::Identity => "assign-identity",
-        ResKind::Connection => "read-connection-secrets",
-        _ => "read",
     }
 }
 
@@ -316,6 +308,8 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
     let opts = crate::tui::Options {
         no_color: cli.no_color,
         ascii: cli.ascii,
+        path: if demo { None } else { cli.path.clone() },
+        watch: cli.watch,
     };
     crate::tui::run(e, opts).map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
     Ok(exit::OK)

@@ -31,6 +31,9 @@ pub struct Cli {
     /// TUI: ASCII borders and glyphs.
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// TUI: reload when a file in the project folder changes (r reloads by hand).
+    #[arg(long)]
+    pub watch: bool,
     /// Show stable pseudonyms (user-07, group-03, sp-01, sub-1, tenant-1) instead of the names
     /// of users, groups, service principals, subscriptions and tenants. Secrets are always
     /// redacted.

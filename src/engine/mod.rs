@@ -91,6 +91,7 @@ impl Engine {
                 .or_else(|| pr.resource.map(|r| self.model.scope(r).id.to_string()))
                 .unwrap_or_default(),
             kind: pr.kind,
+            pid: p,
         }
     }
 

@@ -25,6 +25,14 @@ pub enum Action {
     Copy,
     Help,
     Findings,
+    /// `f`: the fixes for a denied pair; in the fixes popup Enter assumes one.
+    Fixes,
+    /// Drop every what-if assumption made in the TUI.
+    ClearAssumptions,
+    /// Reload the project from disk (also sent by `--watch` when a file changes).
+    Reload,
+    /// Scroll the Paths pane (Up/Down one line, PageUp/PageDown a page).
+    ScrollPaths(Move),
     Resize(u16, u16),
 }
 

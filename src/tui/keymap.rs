@@ -215,9 +215,44 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind!(
         PP,
+        [k('f')],
+        Action::Fixes,
+        "fixes for a denied pair, least privilege first (Enter: assume)",
+        Some("fixes")
+    ),
+    bind!(
+        P,
+        [k('X')],
+        Action::ClearAssumptions,
+        "clear the what-if assumptions (status: N assumed)",
+        None
+    ),
+    bind!(
+        P,
+        [k('J')],
+        Action::ScrollPaths(Move::Down),
+        "scroll the Paths pane down",
+        None
+    ),
+    bind!(
+        P,
+        [k('K')],
+        Action::ScrollPaths(Move::Up),
+        "scroll the Paths pane up",
+        None
+    ),
+    bind!(
+        P,
+        [k('r')],
+        Action::Reload,
+        "reload the project from disk (--watch: on every change)",
+        None
+    ),
+    bind!(
+        PP,
         [k('y')],
         Action::Copy,
-        "copy the explanation as text (OSC 52)",
+        "copy the explanation, or a fix's az command (OSC 52)",
         Some("copy")
     ),
     bind!(
@@ -289,7 +324,7 @@ pub fn keys_label(b: &Binding) -> String {
 }
 
 /// Which hints come first when the line is short.
-const HINT_ORDER: [Action; 11] = [
+const HINT_ORDER: [Action; 12] = [
     Action::Back,
     Action::Help,
     Action::Quit,
@@ -300,6 +335,7 @@ const HINT_ORDER: [Action; 11] = [
     Action::Explain,
     Action::Findings,
     Action::Copy,
+    Action::Fixes,
     Action::ToggleFold,
 ];
 

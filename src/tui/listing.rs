@@ -1,8 +1,10 @@
 //! A pane's list bookkeeping: the search text of each row (built once), the unfiltered order,
-//! the filter and the cursor. Maps a visible position to a row index.
+//! the filter and the cursor. Maps a visible position to a row index, with the matched char
+//! positions of the rows in view (computed after each change, for those rows only).
 
 use crate::tui::cursor::{Cursor, Move};
 use crate::tui::filter::Filter;
+use std::borrow::Cow;
 
 #[derive(Debug, Default)]
 pub struct Listing {
@@ -11,6 +13,8 @@ pub struct Listing {
     base: Vec<usize>,
     pub filter: Filter,
     pub cursor: Cursor,
+    /// Matched char positions of the rows in view while a filter is active: (row, positions).
+    highlights: Vec<(usize, Vec<usize>)>,
 }
 
 impl Listing {
@@ -33,6 +37,21 @@ impl Listing {
         } else {
             self.cursor.clamp(total);
         }
+        self.refresh_highlights();
+    }
+
+    /// Recompute the highlight positions for the rows in view (a handful, not every match).
+    fn refresh_highlights(&mut self) {
+        self.highlights.clear();
+        if !self.filter.is_active() {
+            return;
+        }
+        let start = self.cursor.offset;
+        let n = self.cursor.height.max(1);
+        for m in self.filter.matches().iter().skip(start).take(n) {
+            let text = self.haystack.get(m.idx).map_or("", String::as_str);
+            self.highlights.push((m.idx, self.filter.indices(text)));
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -46,15 +65,21 @@ impl Listing {
         self.len() == 0
     }
 
-    /// The row at visible position `pos`, with the matched char positions.
-    pub fn at(&self, pos: usize) -> Option<(usize, &[usize])> {
+    /// The row at visible position `pos`, with the matched char positions (cached for the rows
+    /// in view; computed on the spot for any other).
+    pub fn at(&self, pos: usize) -> Option<(usize, Cow<'_, [usize]>)> {
         if self.filter.is_active() {
-            self.filter
-                .matches()
-                .get(pos)
-                .map(|m| (m.idx, m.indices.as_slice()))
+            let m = self.filter.matches().get(pos)?;
+            let hl = match self.highlights.iter().find(|(r, _)| *r == m.idx) {
+                Some((_, h)) => Cow::Borrowed(h.as_slice()),
+                None => Cow::Owned(
+                    self.filter
+                        .indices(self.haystack.get(m.idx).map_or("", String::as_str)),
+                ),
+            };
+            Some((m.idx, hl))
         } else {
-            self.base.get(pos).map(|&i| (i, &[][..]))
+            self.base.get(pos).map(|&i| (i, Cow::Borrowed(&[][..])))
         }
     }
 
@@ -74,11 +99,13 @@ impl Listing {
     pub fn apply(&mut self, m: Move) {
         let total = self.len();
         self.cursor.apply(m, total);
+        self.refresh_highlights();
     }
 
     pub fn set_height(&mut self, h: usize) {
         let total = self.len();
         self.cursor.set_height(h, total);
+        self.refresh_highlights();
     }
 
     /// Put the cursor on `row`, clearing the filter if it hides the row.
@@ -90,6 +117,16 @@ impl Listing {
             let total = self.len();
             self.cursor.set(pos, total);
         }
+        self.refresh_highlights();
+    }
+
+    /// Put the cursor on `row` if it is visible (the filter stays).
+    pub fn select_row(&mut self, row: usize) {
+        if let Some(pos) = self.position_of(row) {
+            let total = self.len();
+            self.cursor.set(pos, total);
+            self.refresh_highlights();
+        }
     }
 
     pub fn start_filter(&mut self) {
@@ -100,6 +137,7 @@ impl Listing {
         self.filter.set_query(q, &self.haystack);
         self.cursor.selected = 0;
         self.cursor.offset = 0;
+        self.refresh_highlights();
     }
 
     pub fn push_char(&mut self, c: char) {
@@ -124,6 +162,7 @@ impl Listing {
             let total = self.len();
             self.cursor.clamp(total);
         }
+        self.refresh_highlights();
         had
     }
 }

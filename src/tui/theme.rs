@@ -21,6 +21,8 @@ pub struct Glyphs {
     pub inherited: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
+    /// Marks what depends on a what-if assumption.
+    pub assumed: &'static str,
     pub border: border::Set,
     pub focus_border: border::Set,
 }
@@ -36,6 +38,7 @@ const UNICODE: Glyphs = Glyphs {
     inherited: "↑",
     yes: "✓",
     no: "✗",
+    assumed: "≈",
     border: border::PLAIN,
     focus_border: border::THICK,
 };
@@ -73,6 +76,7 @@ const ASCII: Glyphs = Glyphs {
     inherited: "^",
     yes: "+",
     no: "x",
+    assumed: "?",
     border: ASCII_BORDER,
     focus_border: ASCII_FOCUS,
 };
@@ -196,6 +200,10 @@ impl Theme {
     }
     pub fn message(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    /// What depends on a what-if assumption.
+    pub fn assumed(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
     pub fn heading(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)

@@ -96,6 +96,7 @@ pub fn render(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Some(Popup::Help(h)) => h.render(area, buf, theme),
         Some(Popup::Findings) => app.findings.render(area, buf, theme),
         Some(Popup::Explain(x)) => x.render(area, buf, theme),
+        Some(Popup::Fixes(f)) => f.render(area, buf, theme),
         Some(Popup::Picker(p)) => p.render(area, buf, theme),
         None => {}
     }
@@ -135,8 +136,23 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(op) = app.action {
         text.push_str(&format!(" {sep} action: {op}"));
     }
-    let t = truncate(&text, area.width as usize, theme.glyphs.ellipsis);
-    buf.set_string(area.x, area.y, t, theme.status());
+    if app.watching {
+        text.push_str(&format!(" {sep} watching"));
+    }
+    // the what-if marker goes first so that a narrow screen never hides it
+    let n = app.assumptions.len();
+    let what_if = (n > 0).then(|| format!(" {} {n} assumed (X clears)", theme.glyphs.assumed));
+    let mut x = area.x;
+    let mut room = area.width as usize;
+    if let Some(w) = &what_if {
+        let w = truncate(w, room, theme.glyphs.ellipsis);
+        buf.set_string(x, area.y, &w, theme.status().patch(theme.assumed()));
+        let used = crate::tui::widgets::text::width(&w);
+        x += used as u16;
+        room = room.saturating_sub(used);
+    }
+    let t = truncate(&text, room, theme.glyphs.ellipsis);
+    buf.set_string(x, area.y, t, theme.status());
 }
 
 fn hint_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {

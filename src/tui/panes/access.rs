@@ -4,8 +4,8 @@
 
 use crate::engine::{Engine, WhatCan, WhoCan};
 use crate::model::{PrincipalId, PrincipalKind, ScopeId};
-use crate::text::show;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::panes::kind_tag;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{block, list_pane};
@@ -28,6 +28,8 @@ pub struct AccessRow {
     pub more: usize,
     pub principal: Option<PrincipalId>,
     pub scope: Option<ScopeId>,
+    /// Some path depends on a what-if assumption.
+    pub assumed: bool,
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +40,8 @@ pub struct AccessPane {
     /// Shown instead of the list when there is nothing (no selection, an error).
     pub message: Option<String>,
     pub notes: Vec<String>,
+    /// Paths pane scroll: (the row it applies to, first line shown). Another row starts at 0.
+    pub paths_scroll: (usize, usize),
 }
 
 impl AccessPane {
@@ -60,9 +64,10 @@ impl AccessPane {
         let h = self.list.cursor.height;
         self.list = Listing::new(hay);
         self.list.set_height(h);
+        self.paths_scroll = (0, 0);
     }
 
-    pub fn show_who_can(&mut self, e: &Engine, w: &WhoCan, action: Option<&str>) {
+    pub fn show_who_can(&mut self, w: &WhoCan, action: Option<&str>) {
         let rows = w
             .principals
             .iter()
@@ -73,8 +78,9 @@ impl AccessPane {
                 actions: short_ops(&pa.actions),
                 paths: pa.paths.iter().map(PathView::of).collect(),
                 more: pa.more_paths,
-                principal: principal_id(e, &pa.principal),
+                principal: Some(pa.principal.pid),
                 scope: None,
+                assumed: pa.paths.iter().any(|p| p.assumed),
             })
             .collect();
         let title = format!(
@@ -98,6 +104,7 @@ impl AccessPane {
                 more: ra.more_paths,
                 principal: None,
                 scope: e.model().scope_by_arm(&ra.resource.id),
+                assumed: ra.paths.iter().any(|p| p.assumed),
             })
             .collect();
         let title = format!(
@@ -162,6 +169,12 @@ impl AccessPane {
             None => String::new(),
         };
         let mut left = vec![Span::styled(tag, theme.kind_tag())];
+        if r.assumed {
+            left.push(Span::styled(
+                format!("{} ", theme.glyphs.assumed),
+                theme.assumed(),
+            ));
+        }
         left.extend(highlighted(&r.name, hl, style, theme.matched()));
         if r.kind.is_none() {
             left.push(Span::styled(format!(" {}", r.tag), theme.kind_tag()));
@@ -174,17 +187,9 @@ impl AccessPane {
         with_tag(left, right, w, theme.glyphs.ellipsis)
     }
 
-    fn render_paths(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let cur = self.current();
-        let title = match cur {
-            Some(r) => format!("Paths: {} ({})", r.name, r.paths.len()),
-            None => "Paths".to_string(),
-        };
-        let b = block(&title, false, theme, area.width);
-        let inner = b.inner(area);
-        b.render(area, buf);
-        let w = inner.width.saturating_sub(1) as usize;
-        let mut ls = match cur {
+    /// The Paths pane's lines for the highlighted row at `w` columns.
+    pub fn path_lines(&self, w: usize, theme: &Theme) -> Vec<Line<'static>> {
+        let mut ls = match self.current() {
             Some(r) => lines(&r.paths, r.more, w, theme),
             None => Vec::new(),
         };
@@ -195,24 +200,67 @@ impl AccessPane {
                 theme.glyphs.ellipsis,
             ));
         }
-        for (y, l) in ls.iter().take(inner.height as usize).enumerate() {
-            buf.set_line(inner.x + 1, inner.y + y as u16, l, w as u16);
+        ls
+    }
+
+    /// The Paths pane's text width and height for its area.
+    pub fn paths_body(area: Rect) -> (usize, usize) {
+        (
+            area.width.saturating_sub(3) as usize,
+            area.height.saturating_sub(2) as usize,
+        )
+    }
+
+    /// The first Paths line shown (0 unless scrolled on this row).
+    pub fn paths_offset(&self) -> usize {
+        match self.list.current() {
+            Some(row) if row == self.paths_scroll.0 => self.paths_scroll.1,
+            _ => 0,
         }
     }
-}
 
-/// The model id behind a principal in a query result.
-fn principal_id(e: &Engine, pr: &crate::engine::PrincipalRef) -> Option<PrincipalId> {
-    let m = e.model();
-    let by = |key: &str| {
-        m.principals_by_key(key)
-            .iter()
-            .copied()
-            .find(|&p| m.principal(p).name == pr.name && m.principal(p).kind == pr.kind)
-    };
-    by(&pr.id)
-        .or_else(|| by(&pr.name))
-        .or_else(|| m.principal_ids().find(|&p| m.principal(p).name == pr.name))
+    /// Scroll the Paths pane of the highlighted row, within `total` lines in `h` rows.
+    pub fn scroll_paths(&mut self, m: crate::tui::cursor::Move, total: usize, h: usize) {
+        use crate::tui::cursor::Move;
+        let Some(row) = self.list.current() else {
+            return;
+        };
+        let last = total.saturating_sub(h.max(1));
+        let at = self.paths_offset();
+        let page = h.max(2) - 1;
+        let next = match m {
+            Move::Up => at.saturating_sub(1),
+            Move::Down => at + 1,
+            Move::PageUp => at.saturating_sub(page),
+            Move::PageDown => at + page,
+            Move::Top => 0,
+            Move::Bottom => last,
+        };
+        self.paths_scroll = (row, next.min(last));
+    }
+
+    fn render_paths(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let cur = self.current();
+        let title = match cur {
+            Some(r) => format!("Paths: {} ({})", r.name, r.paths.len()),
+            None => "Paths".to_string(),
+        };
+        let b = block(&title, false, theme, area.width);
+        let inner = b.inner(area);
+        b.render(area, buf);
+        let (w, h) = Self::paths_body(area);
+        let ls = self.path_lines(w, theme);
+        let start = self.paths_offset().min(ls.len().saturating_sub(h));
+        for (y, l) in ls.iter().skip(start).take(h).enumerate() {
+            buf.set_line(inner.x + 1, inner.y + y as u16, l, w as u16);
+        }
+        if ls.len() > h && area.width > 20 {
+            // where we are, and the keys that scroll (J/K), in the bottom border
+            let more = format!(" {}/{} J/K ", (start + h).min(ls.len()), ls.len());
+            let x = area.x + area.width.saturating_sub(more.len() as u16 + 1);
+            buf.set_string(x, area.y + area.height - 1, more, theme.dim());
+        }
+    }
 }
 
 /// What a principal can do, in short words: `read write score keys`.

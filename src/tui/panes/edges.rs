@@ -3,8 +3,8 @@
 //! principal, assignments held through a group are marked with the group.
 
 use crate::model::{Attrs, Model, PrincipalId, PrincipalKind, ScopeId};
-use crate::text::show;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::list_pane;
 use crate::tui::widgets::text::{fit, highlighted};
@@ -53,7 +53,12 @@ impl EdgesPane {
         list_pane(area, buf, theme, focused, &title, &self.list, |i, hl, w| {
             let r = &self.rows[i];
             let mut spans = Vec::new();
-            if r.inherited.is_some() {
+            if r.source == "assumed" {
+                spans.push(Span::styled(
+                    format!("{} ", theme.glyphs.assumed),
+                    theme.assumed(),
+                ));
+            } else if r.inherited.is_some() {
                 spans.push(Span::styled(
                     format!("{} ", theme.glyphs.inherited),
                     theme.inherited(),

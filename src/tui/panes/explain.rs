@@ -2,7 +2,8 @@
 //! what is missing (why_not), plus notes. Also the plain text that `y` copies.
 
 use crate::engine::Explanation;
-use crate::text::show;
+use crate::model::{PrincipalId, ScopeId};
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{popup, scrolled_lines};
 use crate::tui::widgets::path_view::{lines, PathView};
@@ -22,6 +23,10 @@ pub struct ExplainView {
     pub more: usize,
     pub why_not: Vec<(&'static str, String)>,
     pub notes: Vec<String>,
+    /// How many fixes (least-privilege role assignments) would allow a denied pair.
+    pub fixes: usize,
+    /// The pair explained (for `f`); set by the app.
+    pub pair: Option<(PrincipalId, ScopeId)>,
     pub scroll: usize,
 }
 
@@ -41,6 +46,8 @@ impl ExplainView {
                 .map(|m| (m.rule, show(&m.text).into_owned()))
                 .collect(),
             notes: x.notes.iter().map(|n| show(n).into_owned()).collect(),
+            fixes: x.fixes.len(),
+            pair: None,
             scroll: 0,
         }
     }
@@ -126,6 +133,25 @@ impl ExplainView {
                 vec![Span::styled(format!("note: {n}"), theme.dim())],
                 width,
                 6,
+                theme.glyphs.ellipsis,
+            ));
+        }
+        if !self.allowed && self.fixes > 0 {
+            out.push(Line::default());
+            out.extend(wrap(
+                vec![
+                    Span::styled("f", theme.key()),
+                    Span::styled(
+                        format!(
+                            " {} fix{} (least privilege): assume one to see the paths it opens",
+                            self.fixes,
+                            if self.fixes == 1 { "" } else { "es" }
+                        ),
+                        theme.text(),
+                    ),
+                ],
+                width,
+                2,
                 theme.glyphs.ellipsis,
             ));
         }

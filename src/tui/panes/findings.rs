@@ -2,8 +2,8 @@
 //! subject (a resource or a principal) when it resolves.
 
 use crate::finding::{Finding, Severity};
-use crate::text::show;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{list_pane, popup};
 use crate::tui::widgets::text::{fit, wrap};

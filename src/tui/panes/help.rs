@@ -36,6 +36,10 @@ impl HelpView {
             ),
             (g.yes, "allowed"),
             (g.no, "not allowed (explain shows why not)"),
+            (
+                g.assumed,
+                "depends on a what-if assumption (f, Enter; X clears)",
+            ),
         ] {
             out.push(Line::from(vec![
                 Span::styled(format!("  {glyph:<14}"), theme.key()),

@@ -3,8 +3,8 @@
 
 use super::{kind_tag, WIDE};
 use crate::model::{Model, PrincipalId, PrincipalKind};
-use crate::text::show;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::list_pane;
 use crate::tui::widgets::text::{highlighted, with_tag};

@@ -5,6 +5,7 @@ pub mod access;
 pub mod edges;
 pub mod explain;
 pub mod findings;
+pub mod fixes;
 pub mod help;
 pub mod identities;
 pub mod picker;

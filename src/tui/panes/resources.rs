@@ -3,8 +3,8 @@
 //! While a filter is active the matches are shown flat, best first.
 
 use crate::model::{Model, ResKind, ScopeId};
-use crate::text::show;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::list_pane;
 use crate::tui::widgets::text::{highlighted, with_tag};
@@ -99,6 +99,15 @@ impl ResourcesPane {
             self.collapsed[i] = want;
             self.refresh(Some(i));
         }
+    }
+
+    /// Fold exactly the rows whose scope `folded` says (after a reload), keeping the cursor.
+    pub fn set_folded(&mut self, folded: impl Fn(ScopeId) -> bool) {
+        for (i, r) in self.rows.iter().enumerate() {
+            self.collapsed[i] = r.has_children && folded(r.id);
+        }
+        let keep = self.list.current();
+        self.refresh(keep);
     }
 
     /// Unfold every ancestor of `row` so that it can be shown.

@@ -68,7 +68,7 @@ pub fn list_pane<'a>(
         theme,
     };
     vl.render(inner, buf, |pos, w| match listing.at(pos) {
-        Some((i, hl)) => row(i, hl, w),
+        Some((i, hl)) => row(i, &hl, w),
         None => Line::default(),
     });
 }

@@ -2,7 +2,7 @@
 //! their drawing as steps: rule ID, plain words, source file:line, wrapped with a hanging indent.
 
 use crate::engine::AccessPath;
-use crate::text::show;
+use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::wrap;
 use ratatui::text::{Line, Span};
@@ -12,6 +12,8 @@ pub struct StepView {
     pub rule: &'static str,
     pub text: String,
     pub source: String,
+    /// Depends on a what-if assumption.
+    pub assumed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -33,6 +35,7 @@ impl PathView {
                     rule: s.rule,
                     text: show(&s.text).into_owned(),
                     source: show(&s.source.to_string()).into_owned(),
+                    assumed: s.assumed,
                 })
                 .collect(),
         }
@@ -43,7 +46,11 @@ impl PathView {
         out.push_str(&self.head(n, "-"));
         out.push('\n');
         for s in &self.steps {
-            out.push_str(&format!("  {:<14} {} [{}]\n", s.rule, s.text, s.source));
+            if s.text.ends_with(&format!("[{}]", s.source)) {
+                out.push_str(&format!("  {:<14} {}\n", s.rule, s.text));
+            } else {
+                out.push_str(&format!("  {:<14} {} [{}]\n", s.rule, s.text, s.source));
+            }
         }
     }
 
@@ -74,16 +81,31 @@ pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Ve
     let col = rule_col(paths);
     let mut out = Vec::new();
     for (i, p) in paths.iter().enumerate() {
-        out.push(Line::from(Span::styled(
+        let mut head = vec![Span::styled(
             p.head(i + 1, theme.glyphs.sep),
             theme.heading(),
-        )));
+        )];
+        if p.assumed {
+            head.insert(
+                0,
+                Span::styled(format!("{} ", theme.glyphs.assumed), theme.assumed()),
+            );
+        }
+        out.push(Line::from(head));
         for s in &p.steps {
-            let spans = vec![
-                Span::styled(format!("{:<col$} ", s.rule), theme.rule_id()),
+            let rule_style = if s.assumed {
+                theme.assumed()
+            } else {
+                theme.rule_id()
+            };
+            let mut spans = vec![
+                Span::styled(format!("{:<col$} ", s.rule), rule_style),
                 Span::styled(s.text.clone(), theme.text()),
-                Span::styled(format!(" [{}]", s.source), theme.source()),
             ];
+            // an assumed step already says so in its text
+            if !s.text.ends_with(&format!("[{}]", s.source)) {
+                spans.push(Span::styled(format!(" [{}]", s.source), theme.source()));
+            }
             out.extend(wrap(spans, width, col + 1, theme.glyphs.ellipsis));
         }
     }

@@ -1,17 +1,23 @@
 //! The application state and its only mutator, `update(Action) -> Vec<Effect>`. It calls the
 //! engine and caches the results in the panes; it never draws.
 
+mod reload;
+mod whatif;
+
 use crate::engine::view::default_op;
 use crate::engine::Engine;
-use crate::model::{PrincipalId, ScopeId};
+use crate::finding::Severity;
+use crate::model::{Assignment, Model, PrincipalId, PrincipalKind, ScopeId};
 use crate::tui::action::{Action, Effect};
 use crate::tui::cursor::Move;
 use crate::tui::keymap::Ctx;
 use crate::tui::listing::Listing;
+use crate::tui::mask::show;
 use crate::tui::panes::access::AccessPane;
 use crate::tui::panes::edges::{self, EdgesPane};
 use crate::tui::panes::explain::ExplainView;
 use crate::tui::panes::findings::FindingsPane;
+use crate::tui::panes::fixes::FixesView;
 use crate::tui::panes::help::HelpView;
 use crate::tui::panes::identities::IdentitiesPane;
 use crate::tui::panes::picker::Picker;
@@ -19,6 +25,9 @@ use crate::tui::panes::resources::ResourcesPane;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
 use ratatui::layout::Rect;
+use std::path::PathBuf;
+pub use whatif::Assumption;
+use whatif::{find_principal, principal_key};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
@@ -53,7 +62,37 @@ pub enum Popup {
     Help(HelpView),
     Findings,
     Explain(ExplainView),
+    Fixes(FixesView),
     Picker(Picker),
+}
+
+/// A list's filter and cursor, to put back after its rows were rebuilt.
+struct Kept {
+    query: String,
+    editing: bool,
+    pos: usize,
+}
+
+impl Kept {
+    fn of(l: &Listing) -> Kept {
+        Kept {
+            query: l.filter.query().to_string(),
+            editing: l.filter.editing,
+            pos: l.cursor.selected,
+        }
+    }
+    /// Restore the query; the cursor on `row` when given and visible, else at the old position.
+    fn restore(&self, l: &mut Listing, row: Option<usize>) {
+        l.set_query(&self.query);
+        l.filter.editing = self.editing;
+        match row.filter(|r| l.position_of(*r).is_some()) {
+            Some(r) => l.select_row(r),
+            None => {
+                let total = l.len();
+                l.cursor.set(self.pos, total);
+            }
+        }
+    }
 }
 
 pub struct AppState {
@@ -74,13 +113,21 @@ pub struct AppState {
     /// A one-line message for the hint line (cleared by the next key).
     pub message: Option<String>,
     pub size: Rect,
+    /// The model as loaded, without the TUI's assumptions (kept while any is in force).
+    base: Option<Model>,
+    /// What-if role assignments assumed in the TUI, in the order made.
+    pub assumptions: Vec<Assumption>,
+    /// The project folder `r` reloads (None: the built-in demo).
+    pub source: Option<PathBuf>,
+    /// `--watch` is on (shown in the status line).
+    pub watching: bool,
 }
 
 impl AppState {
     pub fn new(engine: Engine, width: u16, height: u16) -> AppState {
         let m = engine.model();
         let mut app = AppState {
-            project: crate::text::show(&m.label).into_owned(),
+            project: crate::tui::mask::show(&m.label).into_owned(),
             identities: IdentitiesPane::new(m),
             resources: ResourcesPane::new(m),
             findings: FindingsPane::new(&engine.lint()),
@@ -95,6 +142,10 @@ impl AppState {
             action: None,
             message: None,
             size: Rect::new(0, 0, width, height),
+            base: None,
+            assumptions: Vec::new(),
+            source: None,
+            watching: false,
         };
         app.relayout();
         app
@@ -221,6 +272,18 @@ impl AppState {
                 self.popup = Some(Popup::Picker(p));
             }
             Action::Explain => self.explain(),
+            Action::Fixes => match self.explain_pair() {
+                Ok(pair) => self.open_fixes(pair),
+                Err(msg) => self.message = Some(msg.replace("press e", "press f")),
+            },
+            Action::ClearAssumptions => self.clear_assumptions(),
+            Action::Reload => self.reload(),
+            Action::ScrollPaths(m) => {
+                let area = ui::layout(self.size, self.focus).paths;
+                let (w, h) = AccessPane::paths_body(area);
+                let total = self.access.path_lines(w, &Theme::new(false, false)).len();
+                self.access.scroll_paths(m, total, h);
+            }
             Action::Copy => return self.copy(),
             Action::Help => self.popup = Some(Popup::Help(HelpView::default())),
             Action::Findings => self.popup = Some(Popup::Findings),
@@ -247,6 +310,20 @@ impl AppState {
                 let (w, h) = ui::explain_body(self.size);
                 let n = x.lines(w, &Theme::new(false, false)).len();
                 x.scroll = scroll(x.scroll, m, n.saturating_sub(h));
+            }
+            (Popup::Fixes(f), Action::Move(m)) => f.cursor.apply(m, f.fixes.len()),
+            (Popup::Fixes(_), Action::Select) => self.apply_fix(),
+            (Popup::Fixes(f), Action::Copy) => {
+                if let Some(fx) = f.current() {
+                    let cmd = show(&fx.command).into_owned();
+                    self.message = Some("copied the az command (OSC 52)".into());
+                    return vec![Effect::Copy(cmd)];
+                }
+            }
+            (Popup::Explain(x), Action::Fixes) => {
+                if let Some(pair) = x.pair {
+                    self.open_fixes(pair);
+                }
             }
             (Popup::Findings, Action::Move(m)) => self.findings.list.apply(m),
             (Popup::Picker(p), Action::Move(m)) => p.cursor.apply(m, Picker::len()),
@@ -326,12 +403,12 @@ impl AppState {
         let op = self.action;
         match self.subject {
             Some(Subject::Resource(s)) => match self.engine.who_can(s, op) {
-                Ok(w) => self.access.show_who_can(&self.engine, &w, op),
+                Ok(w) => self.access.show_who_can(&w, op),
                 Err(e) => {
                     let name = self.engine.model().scope_label(s);
                     let title = format!(
                         "Access to {} · {}",
-                        crate::text::show(&name),
+                        crate::tui::mask::show(&name),
                         op.unwrap_or("all actions")
                     );
                     self.access.show_error(title, &e.0);
@@ -387,20 +464,53 @@ impl AppState {
     }
 
     fn explain(&mut self) {
-        let (p, s) = match self.explain_pair() {
-            Ok(pair) => pair,
-            Err(msg) => {
-                self.message = Some(msg.to_string());
-                return;
-            }
-        };
-        let op = self
-            .action
-            .unwrap_or_else(|| default_op(self.engine.model().scope(s).kind));
-        match self.engine.explain(p, s, op) {
-            Ok(x) => self.popup = Some(Popup::Explain(ExplainView::of(&x, op))),
-            Err(e) => self.message = Some(crate::text::show(&e.0).into_owned()),
+        match self.explain_pair() {
+            Ok(pair) => self.explain_at(pair),
+            Err(msg) => self.message = Some(msg.to_string()),
         }
+    }
+
+    /// The operation explain and fixes ask about on `s`: the chosen one, else the default.
+    fn op_for(&self, s: ScopeId) -> &'static str {
+        self.action
+            .unwrap_or_else(|| default_op(self.engine.model().scope(s).kind))
+    }
+
+    fn explain_at(&mut self, (p, s): (PrincipalId, ScopeId)) {
+        let op = self.op_for(s);
+        match self.engine.explain(p, s, op) {
+            Ok(x) => {
+                let mut v = ExplainView::of(&x, op);
+                v.pair = Some((p, s));
+                self.popup = Some(Popup::Explain(v));
+            }
+            Err(e) => self.message = Some(show(&e.0).into_owned()),
+        }
+    }
+
+    /// After the engine changed (same principals and scopes): findings, role edges and Access
+    /// again, keeping their filters and cursors.
+    fn refresh_results(&mut self) {
+        let kept = Kept::of(&self.findings.list);
+        self.findings = FindingsPane::new(&self.engine.lint());
+        kept.restore(&mut self.findings.list, None);
+        self.refresh_subject();
+        self.relayout();
+    }
+
+    /// Re-run the subject's role edges and Access, keeping filters and the highlighted rows.
+    fn refresh_subject(&mut self) {
+        let edges_kept = Kept::of(&self.edges.list);
+        let access_kept = Kept::of(&self.access.list);
+        let access_name = self.access.current().map(|r| r.name.clone());
+        match self.subject {
+            Some(Subject::Resource(s)) => self.select_resource(s),
+            Some(Subject::Principal(p)) => self.select_principal(p),
+            None => return,
+        }
+        edges_kept.restore(&mut self.edges.list, None);
+        let row = access_name.and_then(|n| self.access.rows.iter().position(|r| r.name == n));
+        access_kept.restore(&mut self.access.list, row);
     }
 
     /// `y`: the explanation in the popup, else the highlighted Access row's paths.
@@ -452,7 +562,7 @@ impl AppState {
         } else {
             self.message = Some(format!(
                 "{} is not a resource or identity reach knows",
-                crate::text::show(&subject)
+                crate::tui::mask::show(&subject)
             ));
         }
     }
