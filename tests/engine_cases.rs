@@ -16,6 +16,9 @@ struct Case {
     name: String,
     /// The rule IDs this case checks.
     rules: Vec<String>,
+    /// Of those, the ones it checks negatively: the rule's effect must not happen here.
+    #[serde(default)]
+    negative: Vec<String>,
     /// Seed sentence (file:line) the case checks, when it comes from a seed document.
     #[serde(default)]
     seed: Option<String>,
@@ -42,6 +45,12 @@ struct Query {
     lint: bool,
     #[serde(default)]
     action: Option<String>,
+    /// What-if: hypothetical assignments [principal, role, scope].
+    #[serde(default)]
+    assume: Vec<[String; 3]>,
+    /// What-if: assignments treated as removed [principal, role, scope].
+    #[serde(default)]
+    revoke: Vec<[String; 3]>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -68,6 +77,9 @@ struct Expect {
     /// explain: rule IDs that must appear in why_not.
     #[serde(default)]
     why_not: Vec<String>,
+    /// explain: rule IDs that must not appear in why_not.
+    #[serde(default)]
+    why_not_absent: Vec<String>,
     /// Substrings that must appear in some step or why_not text.
     #[serde(default)]
     text: Vec<String>,
@@ -82,6 +94,21 @@ struct Expect {
     reaches: Vec<String>,
     #[serde(default)]
     not_reaches: Vec<String>,
+    /// explain: the first fixes, in order, as "ROLE @ kind:name".
+    #[serde(default)]
+    fixes: Vec<String>,
+    /// explain: roles that must not be proposed.
+    #[serde(default)]
+    fixes_exclude: Vec<String>,
+    /// explain: no fix at all (a deny assignment blocks it).
+    #[serde(default)]
+    no_fixes: bool,
+    /// lint: a finding of RULE carries a fix naming ROLE ("RULE:ROLE").
+    #[serde(default)]
+    finding_fixes: Vec<String>,
+    /// Some path depends on an assumption (marked assumed).
+    #[serde(default)]
+    assumed: Option<bool>,
 }
 
 fn root() -> PathBuf {
@@ -114,7 +141,48 @@ fn engine_for(case: &Case) -> Engine {
         files.insert(k.clone(), v.clone().into_bytes());
     }
     let raw = load::load_files(&case.name, files.into_iter().collect(), &Limits::default());
-    Engine::new(reach::model::build(raw))
+    let mut m = reach::model::build(raw);
+    let resolve = |m: &reach::model::Model, t: &[String; 3]| {
+        let p = m
+            .resolve_principal(&t[0])
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let r = m
+            .resolve_role(&t[1])
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let s = m
+            .resolve_resource(&t[2])
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        (p, r, s)
+    };
+    let extra: Vec<_> = case
+        .query
+        .assume
+        .iter()
+        .map(|t| {
+            let (principal, role, scope) = resolve(&m, t);
+            reach::model::Assignment {
+                principal,
+                role,
+                scope,
+                condition: None,
+                source: reach::source::Source::Assumed,
+                assumed: true,
+            }
+        })
+        .collect();
+    let revoked: Vec<usize> = case
+        .query
+        .revoke
+        .iter()
+        .flat_map(|t| {
+            let (p, r, s) = resolve(&m, t);
+            m.find_assignments(p, r, s)
+        })
+        .collect();
+    if !extra.is_empty() || !revoked.is_empty() {
+        m.assume(extra, &revoked);
+    }
+    Engine::new(m)
 }
 
 /// Every path's rule list, keyed by principal (who-can), resource (what-can) or "" (explain).
@@ -169,8 +237,41 @@ fn run(case: &Case) -> Result<(), String> {
                 return Err(format!("why_not lacks {r}: {:?}", ex.why_not));
             }
         }
+        for r in &x.why_not_absent {
+            if wn.contains(&r.as_str()) {
+                return Err(format!("why_not should not name {r}: {:?}", ex.why_not));
+            }
+        }
         texts.extend(ex.why_not.iter().map(|m| m.text.clone()));
         texts.extend(ex.notes.iter().cloned());
+        let got: Vec<String> = ex
+            .fixes
+            .iter()
+            .map(|f| format!("{} @ {}", f.role, f.at))
+            .collect();
+        if !x.fixes.is_empty() && (got.len() < x.fixes.len() || got[..x.fixes.len()] != x.fixes[..])
+        {
+            return Err(format!(
+                "fixes: expected to start with {:?}, got {got:?}",
+                x.fixes
+            ));
+        }
+        for r in &x.fixes_exclude {
+            if ex.fixes.iter().any(|f| &f.role == r) {
+                return Err(format!("fix proposes {r}: {got:?}"));
+            }
+        }
+        if x.no_fixes && !ex.fixes.is_empty() {
+            return Err(format!("expected no fixes, got {got:?}"));
+        }
+        for f in &ex.fixes {
+            if !f.command.contains(&f.scope) {
+                return Err(format!(
+                    "fix command does not name its scope: {}",
+                    f.command
+                ));
+            }
+        }
     } else if let Some(p) = &q.what_can {
         let pid = m.resolve_principal(p).map_err(|e| e.to_string())?;
         let w = e.what_can(pid, q.action.as_deref());
@@ -190,7 +291,14 @@ fn run(case: &Case) -> Result<(), String> {
             }
         }
     }
-    if q.lint || !x.findings.is_empty() || !x.no_findings.is_empty() {
+    if let Some(want) = x.assumed {
+        let got = all_assumed(&e, case);
+        if got != want {
+            return Err(format!("assumed paths: expected {want}, got {got}"));
+        }
+    }
+    if q.lint || !x.findings.is_empty() || !x.no_findings.is_empty() || !x.finding_fixes.is_empty()
+    {
         let fs = e.lint();
         for want in &x.findings {
             let (rule, sev) = want
@@ -206,6 +314,15 @@ fn run(case: &Case) -> Result<(), String> {
                         .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
                         .collect::<Vec<_>>()
                 ));
+            }
+        }
+        for want in &x.finding_fixes {
+            let (rule, role) = want.split_once(':').unwrap_or((want, ""));
+            if !fs
+                .iter()
+                .any(|f| f.rule == rule && f.fix.as_ref().is_some_and(|fx| fx.role == role))
+            {
+                return Err(format!("no {rule} finding with a fix assigning {role}"));
             }
         }
         for r in &x.no_findings {
@@ -265,6 +382,35 @@ fn run(case: &Case) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether any path of the query's answer is marked assumed.
+fn all_assumed(e: &Engine, case: &Case) -> bool {
+    let m = e.model();
+    let q = &case.query;
+    if let Some(r) = &q.who_can {
+        let s = m.resolve_resource(r).unwrap();
+        return e
+            .who_can(s, q.action.as_deref())
+            .unwrap()
+            .principals
+            .iter()
+            .flat_map(|p| &p.paths)
+            .any(|p| p.assumed);
+    }
+    if let Some((p, r)) = &q.explain {
+        let (p, s) = (
+            m.resolve_principal(p).unwrap(),
+            m.resolve_resource(r).unwrap(),
+        );
+        return e
+            .explain(p, s, q.action.as_deref().unwrap_or("read"))
+            .unwrap()
+            .paths
+            .iter()
+            .any(|p| p.assumed);
+    }
+    false
+}
+
 fn cases() -> Vec<(PathBuf, Case)> {
     let mut v = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(root().join("cases"))
@@ -308,17 +454,66 @@ fn engine_cases() {
     );
 }
 
-/// Every rule of the catalog is checked by at least one case (the foundation and Azure ML rules
-/// issues both ask for it).
+/// Does the case check `rule` positively: not marked negative, or its expectations name the rule
+/// in a path, a why_not or a finding?
+fn positive(c: &Case, rule: &str) -> bool {
+    let x = &c.expect;
+    let named = x.path_rules.values().flatten().any(|r| r == rule)
+        || x.rules_present.iter().any(|r| r == rule)
+        || x.why_not.iter().any(|r| r == rule)
+        || x.findings.iter().any(|f| f.split(':').next() == Some(rule))
+        || x.finding_fixes
+            .iter()
+            .any(|f| f.split(':').next() == Some(rule));
+    c.rules.iter().any(|r| r == rule) && (named || !c.negative.iter().any(|n| n == rule))
+}
+
+/// Every rule of the catalog is checked by a positive and a negative case, and every case of a
+/// rule that comes from a seed document cites the seed line it checks.
 #[test]
-fn every_rule_has_a_case() {
-    let covered: Vec<String> = cases().into_iter().flat_map(|(_, c)| c.rules).collect();
-    let missing: Vec<&str> = reach::engine::rules::catalog()
-        .iter()
-        .map(|r| r.id)
-        .filter(|id| !covered.iter().any(|c| c == id))
-        .collect();
-    assert!(missing.is_empty(), "rules with no engine case: {missing:?}");
+fn every_rule_has_a_positive_and_a_negative_case() {
+    let all = cases();
+    let catalog = reach::engine::rules::catalog();
+    let mut problems = Vec::new();
+    for (p, c) in &all {
+        for r in c.rules.iter().chain(&c.negative) {
+            if !catalog.iter().any(|x| x.id == r) {
+                problems.push(format!("{}: unknown rule {r}", p.display()));
+            }
+        }
+        for n in &c.negative {
+            if !c.rules.contains(n) {
+                problems.push(format!("{}: negative {n} is not in rules", p.display()));
+            }
+        }
+    }
+    for rule in &catalog {
+        let of_rule: Vec<&Case> = all
+            .iter()
+            .map(|(_, c)| c)
+            .filter(|c| c.rules.iter().any(|r| r == rule.id))
+            .collect();
+        if !of_rule.iter().any(|c| positive(c, rule.id)) {
+            problems.push(format!("{}: no positive case", rule.id));
+        }
+        if !of_rule
+            .iter()
+            .any(|c| c.negative.iter().any(|n| n == rule.id))
+        {
+            problems.push(format!("{}: no negative case", rule.id));
+        }
+        if rule.seed.starts_with("000_") || rule.seed.starts_with("003_") {
+            for c in of_rule.iter().filter(|c| c.seed.is_none()) {
+                problems.push(format!("{}: case '{}' cites no seed line", rule.id, c.name));
+            }
+        }
+    }
+    println!(
+        "{} cases; every one of {} rules has a positive and a negative case",
+        all.len(),
+        catalog.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! One function per command: load → model → engine → report, and the exit code.
 
 use super::exit::{self, emit, warn, Failure};
-use super::{Cli, Command, ExportFormat, OutFormat, ProjectArgs, WhatIf};
+use super::{Cli, Command, OutFormat, ProjectArgs, WhatIf};
+use crate::engine::view::default_op;
 use crate::engine::{rules, Engine};
 use crate::finding::Severity;
 use crate::load::{self, Limits};
-use crate::model::{self, ResKind};
+use crate::model;
 use crate::report::{json, text};
 use std::path::{Path, PathBuf};
 
@@ -30,9 +31,11 @@ fn triples(
             };
             let bad = |e: model::lookup::LookupError| Failure::usage(format!("reach: {what}: {e}"));
             Ok((
-                m.resolve_principal(p).map_err(bad)?,
+                m.resolve_principal(&crate::mask::unmask_ref(p))
+                    .map_err(bad)?,
                 m.resolve_role(r).map_err(bad)?,
-                m.resolve_resource(s).map_err(bad)?,
+                m.resolve_resource(&crate::mask::unmask_ref(s))
+                    .map_err(bad)?,
             ))
         })
         .collect()
@@ -75,20 +78,22 @@ pub fn open_with(
         }
         return Err(Failure::usage(msg));
     }
-    if !quiet {
-        for f in raw
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-        {
-            warn(&format!(
+    let load_errors: Vec<String> = raw
+        .findings
+        .iter()
+        .filter(|f| !quiet && f.severity == Severity::Error)
+        .map(|f| {
+            format!(
                 "{}: {}",
                 crate::text::show(&f.source.to_string()),
                 crate::text::show(&f.message)
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     let mut m = model::build(raw);
+    // masking (when asked) must know the names before anything is printed
+    crate::mask::observe(&m);
+    load_errors.iter().for_each(|w| warn(w));
     let extra = triples(&m, &whatif.assume, "--assume-assignment")?
         .into_iter()
         .map(|(principal, role, scope)| model::Assignment {
@@ -127,8 +132,42 @@ fn lookup_err(e: model::lookup::LookupError) -> Failure {
     Failure::usage(format!("reach: {e}"))
 }
 
+fn action_err(a: crate::engine::action::ActionError) -> Failure {
+    Failure::usage(format!("reach: {}", a.0))
+}
+
+/// A RESOURCE reference (a pseudonym typed under --mask-names is turned back first).
+fn resolve_resource(e: &Engine, r: &str) -> Result<model::ScopeId, Failure> {
+    e.model()
+        .resolve_resource(&crate::mask::unmask_ref(r))
+        .map_err(lookup_err)
+}
+
+/// A PRINCIPAL reference (a pseudonym typed under --mask-names is turned back first).
+fn resolve_principal(e: &Engine, p: &str) -> Result<model::PrincipalId, Failure> {
+    e.model()
+        .resolve_principal(&crate::mask::unmask_ref(p))
+        .map_err(lookup_err)
+}
+
+/// Print a result as JSON or as text.
+fn print<T: serde::Serialize>(
+    format: &OutFormat,
+    value: &T,
+    text: impl FnOnce(&T) -> String,
+) -> u8 {
+    emit(&match format {
+        OutFormat::Json => json::to_string(value) + "\n",
+        OutFormat::Text => text(value),
+    });
+    exit::OK
+}
+
 /// Run a command; returns the exit code.
 pub fn run(cli: &Cli) -> Result<u8, Failure> {
+    if cli.mask_names {
+        crate::mask::request();
+    }
     let Some(cmd) = &cli.command else {
         return summary(cli);
     };
@@ -141,15 +180,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let s = e.model().resolve_resource(resource).map_err(lookup_err)?;
-            let w = e
-                .who_can(s, action.as_deref())
-                .map_err(|a| Failure::usage(format!("reach: {}", a.0)))?;
-            emit(&match format {
-                OutFormat::Json => json::to_string(&w) + "\n",
-                OutFormat::Text => text::who_can(&w, action.as_deref()),
-            });
-            Ok(exit::OK)
+            let s = resolve_resource(&e, resource)?;
+            let w = e.who_can(s, action.as_deref()).map_err(action_err)?;
+            Ok(print(format, &w, |v| text::who_can(v, action.as_deref())))
         }
         Command::WhatCan {
             principal,
@@ -159,13 +192,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let pid = e.model().resolve_principal(principal).map_err(lookup_err)?;
+            let pid = resolve_principal(&e, principal)?;
             let w = e.what_can(pid, action.as_deref());
-            emit(&match format {
-                OutFormat::Json => json::to_string(&w) + "\n",
-                OutFormat::Text => text::what_can(&w),
-            });
-            Ok(exit::OK)
+            Ok(print(format, &w, text::what_can))
         }
         Command::Explain {
             principal,
@@ -176,19 +205,13 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             format,
         } => {
             let e = project(p, whatif, cli)?;
-            let pid = e.model().resolve_principal(principal).map_err(lookup_err)?;
-            let s = e.model().resolve_resource(resource).map_err(lookup_err)?;
+            let pid = resolve_principal(&e, principal)?;
+            let s = resolve_resource(&e, resource)?;
             let op = action
                 .clone()
                 .unwrap_or_else(|| default_op(e.model().scope(s).kind).to_string());
-            let x = e
-                .explain(pid, s, &op)
-                .map_err(|a| Failure::usage(format!("reach: {}", a.0)))?;
-            emit(&match format {
-                OutFormat::Json => json::to_string(&x) + "\n",
-                OutFormat::Text => text::explain(&x),
-            });
-            Ok(exit::OK)
+            let x = e.explain(pid, s, &op).map_err(action_err)?;
+            Ok(print(format, &x, text::explain))
         }
         Command::Lint {
             project: p,
@@ -215,27 +238,13 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             principal,
         } => {
             let e = project(p, whatif, cli)?;
-            if *format != ExportFormat::Json {
-                return Err(Failure::usage("reach: export formats dot, mermaid and markdown are not available yet; use --format json"));
-            }
-            let doc = crate::report::json::export(&e, resource.as_deref(), principal.as_deref())
-                .map_err(Failure::usage)?;
-            emit(&(doc + "\n"));
-            Ok(exit::OK)
+            super::review::export(&e, *format, resource.as_deref(), principal.as_deref())
         }
         Command::Rules { id, format } => rules_cmd(id.as_deref(), *format),
-    }
-}
-
-fn default_op(k: ResKind) -> &'static str {
-    match k {
-        ResKind::OnlineEndpoint => "score",
-        ResKind::Storage | ResKind::Datastore => "read-blobs",
-        ResKind::KeyVault => "read-secrets",
-        ResKind::Registry => "pull-image",
-        ResKind::Identity => "assign-identity",
-        ResKind::Connection => "read-connection-secrets",
-        _ => "read",
+        Command::Matrix { .. }
+        | Command::Diff { .. }
+        | Command::Completions { .. }
+        | Command::Man => super::review::run(cli, cmd),
     }
 }
 
@@ -285,10 +294,23 @@ fn rules_cmd(id: Option<&str>, format: OutFormat) -> Result<u8, Failure> {
     Ok(exit::OK)
 }
 
-/// `reach [PATH]` without the TUI: what was loaded and what to try.
+/// `reach [PATH]`: the terminal UI (on the demo when no PATH). When stdout or stdin is not a
+/// terminal (a pipe, a test), the text summary instead: what was loaded and what to try.
 fn summary(cli: &Cli) -> Result<u8, Failure> {
+    use std::io::IsTerminal;
     let demo = cli.demo || cli.path.is_none();
-    let e = open(cli.path.as_deref(), demo, false)?;
-    emit(&crate::report::text::summary(&e, demo));
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        let e = open(cli.path.as_deref(), demo, false)?;
+        emit(&crate::report::text::summary(&e, demo));
+        return Ok(exit::OK);
+    }
+    let e = open(cli.path.as_deref(), demo, true)?;
+    let opts = crate::tui::Options {
+        no_color: cli.no_color,
+        ascii: cli.ascii,
+        path: if demo { None } else { cli.path.clone() },
+        watch: cli.watch,
+    };
+    crate::tui::run(e, opts).map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
     Ok(exit::OK)
 }

@@ -27,6 +27,7 @@ impl Failure {
 
 /// Write to stdout; a broken pipe ends the process quietly with success.
 pub fn emit(s: &str) {
+    let s = crate::mask::apply_output(s);
     let mut out = std::io::stdout().lock();
     let r = out.write_all(s.as_bytes()).and_then(|_| out.flush());
     if let Err(e) = r {
@@ -40,7 +41,7 @@ pub fn emit(s: &str) {
 
 /// Write a line to stderr, ignoring errors.
 pub fn warn(s: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{s}");
+    let _ = writeln!(std::io::stderr().lock(), "{}", crate::mask::apply_text(s));
 }
 
 pub fn code(c: u8) -> ExitCode {

@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod exit;
+mod review;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -30,12 +31,34 @@ pub struct Cli {
     /// TUI: ASCII borders and glyphs.
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// TUI: reload when a file in the project folder changes (r reloads by hand).
+    #[arg(long)]
+    pub watch: bool,
+    /// Show stable pseudonyms (user-07, group-03, sp-01, sub-1, tenant-1) instead of the names
+    /// of users, groups, service principals, subscriptions and tenants. Secrets are always
+    /// redacted.
+    #[arg(long, global = true)]
+    pub mask_names: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    Text,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -130,6 +153,41 @@ pub enum Command {
         #[arg(long)]
         principal: Option<String>,
     },
+    /// Principals × resources: each cell the strongest access class, or whether --action is
+    /// allowed.
+    Matrix {
+        /// Operation (score, read-blobs…) or a full Azure action; default: strongest access.
+        #[arg(short, long)]
+        action: Option<String>,
+        /// Resource kinds to show, comma-separated (endpoint,datastore,storage,keyvault,
+        /// registry,connection,workspace,compute…); default: the sensitive kinds.
+        #[arg(long, value_name = "KIND")]
+        resources: Option<String>,
+        /// List only principals with access of their own; members reaching only through a
+        /// group are folded into the group's row.
+        #[arg(long)]
+        collapse_groups: bool,
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: MatrixFormat,
+    },
+    /// Access gained and lost between two snapshots of a project; exit 1 when access was gained.
+    Diff {
+        old_path: PathBuf,
+        new_path: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// The rule catalog: every rule ID with its summary and seed; with an ID, its full text.
     Rules {
         id: Option<String>,

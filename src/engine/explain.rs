@@ -1,6 +1,6 @@
 //! Query results as plain data: they serialise to the JSON of `interface.md`. No formatting here.
 
-use crate::model::{PrincipalKind, ResKind};
+use crate::model::{PrincipalId, PrincipalKind, ResKind};
 use crate::source::Source;
 use serde::Serialize;
 
@@ -33,6 +33,9 @@ pub struct PrincipalRef {
     pub id: String,
     #[serde(rename = "type")]
     pub kind: PrincipalKind,
+    /// The model's principal, so views can map a result back exactly (not by name).
+    #[serde(skip)]
+    pub pid: PrincipalId,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -2,12 +2,17 @@
 //! of explained steps as plain data. Knows nothing of terminals or output formats.
 
 pub mod action;
+pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod fixes;
 pub mod graph;
+pub mod graphview;
+pub mod matrix;
 mod query;
+pub mod review;
 pub mod rules;
+pub mod view;
 mod why_not;
 
 pub use explain::*;
@@ -86,6 +91,7 @@ impl Engine {
                 .or_else(|| pr.resource.map(|r| self.model.scope(r).id.to_string()))
                 .unwrap_or_default(),
             kind: pr.kind,
+            pid: p,
         }
     }
 
@@ -321,17 +327,17 @@ pub(crate) fn to_path(r: &RawPath, action: Option<String>) -> AccessPath {
 }
 
 fn sort_paths(paths: &mut [AccessPath]) {
+    // Same order as comparing (length, action, step texts); the texts are compared in place
+    // (no Vec per comparison: a large who-can sorts the paths of thousands of principals).
     paths.sort_by(|a, b| {
-        (
-            a.steps.len(),
-            &a.action,
-            a.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
-        )
-            .cmp(&(
-                b.steps.len(),
-                &b.action,
-                b.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
-            ))
+        (a.steps.len(), &a.action)
+            .cmp(&(b.steps.len(), &b.action))
+            .then_with(|| {
+                a.steps
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .cmp(b.steps.iter().map(|s| s.text.as_str()))
+            })
     });
 }
 

@@ -42,6 +42,10 @@ pub(crate) struct Search<'a> {
     pub revoked: &'a HashSet<usize>,
     /// Restrict to this principal and its groups (plus identities it may act as).
     pub only: Option<HashSet<PrincipalId>>,
+    /// With `only`: every principal whose assignments can matter — the principal, its groups,
+    /// the identities anyone may act as, and their groups — with those assignments by scope.
+    interest: HashSet<PrincipalId>,
+    interest_by_scope: HashMap<ScopeId, Vec<u32>>,
     pub cap: usize,
     memo: HashMap<(ScopeId, String), Rc<Holders>>,
     visiting: HashSet<(ScopeId, String)>,
@@ -61,6 +65,8 @@ impl<'a> Search<'a> {
             extra,
             revoked,
             only: None,
+            interest: HashSet::new(),
+            interest_by_scope: HashMap::new(),
             cap,
             memo: HashMap::new(),
             visiting: HashSet::new(),
@@ -69,29 +75,39 @@ impl<'a> Search<'a> {
 
     /// Limit the search to one principal (and what it can act as).
     pub fn for_principal(mut self, p: PrincipalId) -> Self {
-        let mut set: HashSet<PrincipalId> = self.m.groups_of(p).iter().copied().collect();
+        let m = self.m;
+        let mut set: HashSet<PrincipalId> = m.groups_of(p).iter().copied().collect();
         set.insert(p);
+        let mut interest = set.clone();
+        for &ident in self.g.acts_as.keys() {
+            interest.insert(ident);
+            interest.extend(m.groups_of(ident).iter().copied());
+        }
+        let mut by_scope: HashMap<ScopeId, Vec<u32>> = HashMap::new();
+        for &q in &interest {
+            for &i in m
+                .assign_by_principal
+                .get(q.0 as usize)
+                .into_iter()
+                .flatten()
+            {
+                by_scope
+                    .entry(m.assignments[i as usize].scope)
+                    .or_default()
+                    .push(i);
+            }
+        }
         self.only = Some(set);
+        self.interest = interest;
+        self.interest_by_scope = by_scope;
         self
     }
 
     fn admits(&self, p: PrincipalId) -> bool {
         match &self.only {
             None => true,
-            Some(set) => {
-                set.contains(&p) || self.g.acts_as.contains_key(&p) || self.in_group_with_acts(p)
-            }
+            Some(_) => self.interest.contains(&p),
         }
-    }
-
-    fn in_group_with_acts(&self, p: PrincipalId) -> bool {
-        self.m.principal(p).kind == crate::model::PrincipalKind::Group
-            && self
-                .m
-                .principal(p)
-                .members
-                .iter()
-                .any(|(x, _)| self.g.acts_as.contains_key(x))
     }
 
     pub fn holders(&mut self, s: ScopeId, action: &str) -> Rc<Holders> {
@@ -116,24 +132,13 @@ impl<'a> Search<'a> {
     fn candidate_assignments(&self, s: ScopeId) -> Vec<(usize, &'a Assignment)> {
         let m = self.m;
         let mut v: Vec<(usize, &'a Assignment)> = match &self.only {
-            Some(set) => {
-                let anc = &m.scope(s).ancestors;
-                let mut v = Vec::new();
-                for &p in set {
-                    for &i in m
-                        .assign_by_principal
-                        .get(p.0 as usize)
-                        .into_iter()
-                        .flatten()
-                    {
-                        let a = &m.assignments[i as usize];
-                        if anc.contains(&a.scope) {
-                            v.push((i as usize, a));
-                        }
-                    }
-                }
-                v
-            }
+            Some(_) => m
+                .scope(s)
+                .ancestors
+                .iter()
+                .flat_map(|anc| self.interest_by_scope.get(anc).into_iter().flatten())
+                .map(|&i| (i as usize, &m.assignments[i as usize]))
+                .collect(),
             None => m
                 .scope(s)
                 .ancestors

@@ -61,7 +61,6 @@ fn explain_goal(
     let m = e.model();
     let g = e.graph();
     let who = m.principal(p).name.clone();
-    let res = m.scope_label(s);
     if let Some(d) = search.denied(p, s, action) {
         let excl: Vec<String> = d
             .excluded
@@ -97,8 +96,7 @@ fn explain_goal(
         out.push(Missing {
             rule: d.rule,
             text: format!(
-                "would reach {} {res} this way — {}; {who} lacks {}",
-                short_action(action),
+                "a route to it: {}; but {who} lacks {}",
                 d.text,
                 needs.join(" and ")
             ),
@@ -153,7 +151,7 @@ fn direct_gaps(e: &Engine, p: PrincipalId, s: ScopeId, action: &str, out: &mut V
             match role.grant(action) {
                 Grant::Removed { pattern, not } if covers => out.push(Missing {
                     rule: "RBAC-ACTIONS",
-                    text: format!("{who} holds {} on {at}{via}: it matches '{pattern}' but its NotActions remove it ('{not}')", role.name),
+                    text: format!("{who} holds {} on {at}{via}: it matches '{}' but its NotActions remove it ('{}')", role.name, short_action(&pattern), short_action(&not)),
                 }),
                 Grant::Yes(_) if !covers => out.push(Missing {
                     rule: "RBAC-SCOPE",

@@ -12,6 +12,7 @@ use crate::source::Source;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 
 type R = Result<(), String>;
 
@@ -20,44 +21,69 @@ fn parse<T: DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    s.map(|s| {
+        if s.trim().len() == s.len() {
+            s
+        } else {
+            s.trim().to_string()
+        }
+    })
+    .filter(|s| !s.is_empty())
 }
 
 // ---------------------------------------------------------------- role assignments
 
+/// Borrowed from the file where possible (the big export: no allocation for fields not kept).
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct AssignmentJ {
-    id: Option<String>,
-    principal_id: Option<String>,
-    principal_name: Option<String>,
-    principal_type: Option<String>,
-    role_definition_id: Option<String>,
-    role_definition_name: Option<String>,
-    scope: Option<String>,
-    condition: Option<String>,
-    properties: Option<Box<AssignmentJ>>,
+struct AssignmentJ<'a> {
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    principal_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    principal_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    principal_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    role_definition_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    role_definition_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    scope: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    condition: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    properties: Option<Box<AssignmentJ<'a>>>,
+}
+
+/// Trimmed, non-empty, owned.
+fn kept(s: Option<Cow<'_, str>>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 pub fn assignment(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
-    let a: AssignmentJ = parse(raw)?;
+    let a: AssignmentJ = serde_json::from_str(raw.get()).map_err(|e| detail(&e))?;
     let p = a.properties.map(|b| *b).unwrap_or_default();
-    let principal_id = non_empty(a.principal_id.or(p.principal_id)).ok_or("missing principalId")?;
-    let scope = non_empty(a.scope.or(p.scope)).ok_or("missing scope")?;
-    let role_definition_id = non_empty(a.role_definition_id.or(p.role_definition_id));
-    let role_name = non_empty(a.role_definition_name.or(p.role_definition_name));
+    let principal_id = kept(a.principal_id.or(p.principal_id)).ok_or("missing principalId")?;
+    let scope = kept(a.scope.or(p.scope)).ok_or("missing scope")?;
+    let role_definition_id = kept(a.role_definition_id.or(p.role_definition_id));
+    let role_name = kept(a.role_definition_name.or(p.role_definition_name));
     if role_definition_id.is_none() && role_name.is_none() {
         return Err("missing roleDefinitionId".to_string());
     }
     out.assignments.push(RawAssignment {
-        id: non_empty(a.id),
+        id: kept(a.id),
         principal_id,
-        principal_name: non_empty(a.principal_name.or(p.principal_name)),
-        principal_type: non_empty(a.principal_type.or(p.principal_type)),
+        principal_name: kept(a.principal_name.or(p.principal_name)),
+        principal_type: kept(a.principal_type.or(p.principal_type)),
         role_definition_id,
         role_name,
         scope,
-        condition: non_empty(a.condition.or(p.condition)),
+        condition: kept(a.condition.or(p.condition)),
         source,
     });
     Ok(())

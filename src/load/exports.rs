@@ -123,6 +123,17 @@ pub fn read(text: &str, file: &Arc<str>, max_depth: usize, out: &mut RawProject)
         ));
         return Some("error".to_string());
     }
+    // A top-level list (the usual `az … list -o json` export, the big files) is split into its
+    // entries in one scan; anything else is validated as a whole first.
+    if text.trim_start().starts_with('[') {
+        return match serde_json::from_str::<Vec<&RawValue>>(text) {
+            Ok(entries) => read_entries(entries, None, file, out),
+            Err(e) => {
+                out.findings.push(json_error(&e, file));
+                Some("error".to_string())
+            }
+        };
+    }
     let top: &RawValue = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -131,9 +142,7 @@ pub fn read(text: &str, file: &Arc<str>, max_depth: usize, out: &mut RawProject)
         }
     };
     let body = top.get().trim_start();
-    let (entries, group) = if body.starts_with('[') {
-        (parse_list(top, file, out)?, None)
-    } else if body.starts_with('{') {
+    let (entries, group) = if body.starts_with('{') {
         let w: Wrapper = serde_json::from_str(top.get()).ok()?;
         match (w.value, w.group.as_ref().and_then(group_ref), w.members) {
             (Some(v), _, _) if v.get().trim_start().starts_with('[') => {
@@ -147,6 +156,16 @@ pub fn read(text: &str, file: &Arc<str>, max_depth: usize, out: &mut RawProject)
     } else {
         return None;
     };
+    read_entries(entries, group, file, out)
+}
+
+/// Recognise and load the entries of one file (`Some(label)`; None: not a recognised export).
+fn read_entries(
+    entries: Vec<&RawValue>,
+    group: Option<String>,
+    file: &Arc<str>,
+    out: &mut RawProject,
+) -> Outcome {
     let group = group.or_else(|| members_file_group(file));
     if entries.is_empty() {
         out.findings.push(Finding::load(
@@ -167,31 +186,39 @@ pub fn read(text: &str, file: &Arc<str>, max_depth: usize, out: &mut RawProject)
 }
 
 /// The line where `[`/`{` nesting first exceeds `max` (strings skipped), if it does.
+///
+/// One pass over the bytes; string contents are skipped with `memchr` (most of an export's bytes
+/// are inside strings), and the line is counted only when the limit is hit.
 fn too_deep(text: &str, max: usize) -> Option<u32> {
-    let (mut depth, mut line, mut in_str, mut escaped) = (0usize, 1u32, false, false);
-    for b in text.bytes() {
-        if in_str {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_str = false,
-                b'\n' => line = line.saturating_add(1),
-                _ => {}
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => {
+                i += 1;
+                loop {
+                    let k = memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+                    if b.get(i + k) == Some(&b'\\') {
+                        i += k + 2; // an escape: skip the escaped byte too
+                    } else {
+                        i += k + 1;
+                        break;
+                    }
+                }
+                continue;
             }
-            continue;
-        }
-        match b {
-            b'"' => in_str = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
-                    return Some(line);
+                    let lines = memchr::memchr_iter(b'\n', b.get(..i).unwrap_or_default()).count();
+                    return Some(u32::try_from(lines).unwrap_or(u32::MAX).saturating_add(1));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' => line = line.saturating_add(1),
             _ => {}
         }
+        i += 1;
     }
     None
 }

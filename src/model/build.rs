@@ -23,12 +23,12 @@ pub(super) struct Builder {
 }
 
 /// Build the model from what the loader read. Never fails: problems become findings.
-pub fn build(raw: RawProject) -> Model {
+pub fn build(mut raw: RawProject) -> Model {
     let mut b = Builder::new(&raw);
     b.m.label = raw.root.display().to_string();
     b.m.tenant = raw.manifests.iter().find_map(|m| m.tenant.clone());
-    b.m.files = raw.files.clone();
-    b.m.findings = raw.findings.clone();
+    b.m.files = std::mem::take(&mut raw.files);
+    b.m.findings = std::mem::take(&mut raw.findings);
     if let Some(root) = ArmId::parse("/") {
         b.ensure(&root);
     }
@@ -41,7 +41,14 @@ pub fn build(raw: RawProject) -> Model {
     b.facts(&raw);
     b.assignments(&raw);
     b.denies(&raw);
-    b.finish()
+    let m = b.finish();
+    // The raw project holds an owned string per field of every assignment; at tenant scale
+    // freeing it takes tens of milliseconds the answer need not wait for, so another thread does
+    // it (inline if no thread can be started).
+    if raw.assignments.len() >= 10_000 {
+        let _ = std::thread::Builder::new().spawn(move || drop(raw));
+    }
+    m
 }
 
 impl Builder {

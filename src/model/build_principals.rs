@@ -39,12 +39,19 @@ impl Builder {
     }
 
     fn by_object_id(&self, oid: &str) -> Option<PrincipalId> {
-        let o = oid.trim().to_ascii_lowercase();
-        self.m.principal_index.get(&o)?.iter().copied().find(|p| {
+        // called for every assignment, member and principal: no allocation when already lower-case
+        let t = oid.trim();
+        let o: std::borrow::Cow<str> = if t.bytes().any(|b| b.is_ascii_uppercase()) {
+            t.to_ascii_lowercase().into()
+        } else {
+            t.into()
+        };
+        let o = o.as_ref();
+        self.m.principal_index.get(o)?.iter().copied().find(|p| {
             self.m.principals[p.0 as usize]
                 .object_id
                 .as_deref()
-                .is_some_and(|x| x.eq_ignore_ascii_case(&o))
+                .is_some_and(|x| x.eq_ignore_ascii_case(o))
         })
     }
 
@@ -389,15 +396,42 @@ impl Builder {
     }
 
     pub(super) fn assignments(&mut self, raw: &RawProject) {
+        // A tenant has far fewer distinct scopes, roles and principals than assignments: resolve
+        // each distinct string once. Only successes are cached, so every failing assignment still
+        // gets its own finding; a success cannot change later (indexes only grow).
+        let mut roles: HashMap<(Option<&str>, Option<&str>), RoleId> = HashMap::new();
+        let mut principals: HashMap<&str, PrincipalId> = HashMap::new();
+        let mut scopes: HashMap<&str, ScopeId> = HashMap::new();
         for a in &raw.assignments {
-            let Some(role) = self.resolve_role(a) else {
-                continue;
+            let role_key = (a.role_definition_id.as_deref(), a.role_name.as_deref());
+            let role = match roles.get(&role_key) {
+                Some(r) => *r,
+                None => {
+                    let Some(r) = self.resolve_role(a) else {
+                        continue;
+                    };
+                    roles.insert(role_key, r);
+                    r
+                }
             };
-            let Some(principal) = self.assignment_principal(a) else {
-                continue;
+            let principal = match principals.get(a.principal_id.as_str()) {
+                Some(p) => *p,
+                None => {
+                    let Some(p) = self.assignment_principal(a) else {
+                        continue;
+                    };
+                    principals.insert(&a.principal_id, p);
+                    p
+                }
             };
-            let scope = if a.scope.trim().starts_with('/') {
-                self.ensure_str(&a.scope, "role assignment scope", &a.source)
+            let scope = if let Some(s) = scopes.get(a.scope.as_str()) {
+                Some(*s)
+            } else if a.scope.trim().starts_with('/') {
+                let s = self.ensure_str(&a.scope, "role assignment scope", &a.source);
+                if let Some(s) = s {
+                    scopes.insert(&a.scope, s);
+                }
+                s
             } else {
                 match self.m.resolve_resource(&a.scope) {
                     Ok(s) => Some(s),

@@ -46,7 +46,9 @@ pub struct Scope {
     pub sources: Vec<Source>,
 }
 
-#[derive(Debug, Default)]
+/// Cheap enough to clone: the TUI keeps the loaded model and rebuilds from a clone of it when
+/// what-if assumptions change.
+#[derive(Clone, Debug, Default)]
 pub struct Model {
     /// A label for the project (its folder, or `demo`).
     pub label: String,

@@ -36,6 +36,17 @@ fn line(src: &Source, l: u32) -> Source {
     }
 }
 
+fn finding(
+    g: &mut AccessGraph,
+    rule: &str,
+    sev: Severity,
+    msg: String,
+    subject: impl Into<String>,
+    src: Source,
+) {
+    g.finding(Finding::new(rule, sev, msg, subject, src));
+}
+
 fn units(j: &Job) -> Vec<Unit<'_>> {
     let root_ds: Vec<&str> = j.datastores.iter().map(String::as_str).collect();
     if j.steps.is_empty() {
@@ -99,13 +110,14 @@ fn apply_user(m: &Model, g: &mut AccessGraph) {
                 continue;
             }
             let msg = format!("{} reads {} as the submitting user: each submitter needs a data role on the storage behind it", show(&u.label), show(&ds.join(", ")));
-            g.finding(Finding::new(
+            finding(
+                g,
                 "JOB-USER-ID",
                 Severity::Info,
                 msg,
                 j.name.clone(),
                 u.source.clone(),
-            ));
+            );
         }
     }
 }
@@ -123,13 +135,14 @@ fn apply_cached(m: &Model, g: &mut AccessGraph) {
                 let src = u
                     .identity
                     .map_or(u.source.clone(), |i| line(&j.source, i.line));
-                g.finding(Finding::new(
+                finding(
+                    g,
                     "JOB-CACHED-CRED-WINS",
                     Severity::Warning,
                     msg,
                     m.scope(d).id.to_string(),
                     src,
-                ));
+                );
             }
         }
     }
@@ -182,13 +195,14 @@ fn apply_fallback(m: &Model, g: &mut AccessGraph) {
                 show(&ds.join(", ")),
                 show(&who)
             );
-            g.finding(Finding::new(
+            finding(
+                g,
                 "JOB-FALLBACK-MI",
                 Severity::Info,
                 msg,
                 j.name.clone(),
                 u.source.clone(),
-            ));
+            );
         }
     }
 }
@@ -202,13 +216,14 @@ fn apply_one(m: &Model, g: &mut AccessGraph) {
             .any(|u| u.identity.is_some_and(|i| i.kind == "managed"));
         if user && managed {
             let msg = format!("job {} uses both the user identity and the compute managed identity (in different steps); one job cannot authenticate with both", show(&j.name));
-            g.finding(Finding::new(
+            finding(
+                g,
                 "JOB-ONE-ID",
                 Severity::Error,
                 msg,
                 j.name.clone(),
                 j.source.clone(),
-            ));
+            );
         }
     }
 }
@@ -253,13 +268,14 @@ fn apply_studio(m: &Model, g: &mut AccessGraph) {
     for j in &m.jobs {
         if units(j).iter().any(|u| is_user(u.identity)) {
             let msg = format!("job {} uses the user identity: submit it with the CLI or SDK v2; studio submissions do not support it", show(&j.name));
-            g.finding(Finding::new(
+            finding(
+                g,
                 "JOB-STUDIO",
                 Severity::Info,
                 msg,
                 j.name.clone(),
                 j.source.clone(),
-            ));
+            );
         }
     }
 }

@@ -2,7 +2,7 @@
 //! itself secret access, and access policies (not roles) decide secret reads. On the RBAC model,
 //! secret reads need the data action.
 
-use super::{Rule, SEED_AUTH};
+use super::{Rule, SEED_RBAC};
 use crate::engine::action::KV_WRITE;
 use crate::engine::graph::{AccessGraph, Block, Derivation, Grant, GrantKind};
 use crate::model::{Attrs, Model, ResKind};
@@ -11,7 +11,7 @@ pub const RULES: &[Rule] = &[Rule {
     id: "KV-POLICY-SELFGRANT",
     summary: "On an access-policy key vault, whoever can write the vault can grant itself secret access",
     detail: "On a key vault using the access-policy model (enableRbacAuthorization false or absent), whoever can write the vault (Microsoft.KeyVault/vaults/write: Contributor, Key Vault Contributor…) can grant themselves secret access, and an access policy with secret get reads secrets directly; data roles are not consulted. On the RBAC model, access policies are ignored and secret reads need Microsoft.KeyVault/vaults/secrets/getSecret/action (Key Vault Secrets User, Administrator…).",
-    seed: SEED_AUTH,
+    seed: SEED_RBAC,
     lint: false,
     apply,
 }];

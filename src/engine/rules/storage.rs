@@ -1,7 +1,7 @@
 //! STG-SHARED-KEY: the storage account key grants full data access unless shared-key access is
 //! disallowed.
 
-use super::{Rule, SEED_AUTH};
+use super::{Rule, SEED_RBAC};
 use crate::engine::action::STG_KEYS;
 use crate::engine::graph::{AccessGraph, Derivation};
 use crate::model::{Attrs, Model, ResKind};
@@ -11,7 +11,7 @@ pub const RULES: &[Rule] = &[Rule {
     id: "STG-SHARED-KEY",
     summary: "listKeys on a storage account returns the key, which grants full data access unless shared-key access is off",
     detail: "Microsoft.Storage/storageAccounts/listKeys/action (Owner, Contributor, Storage Account Contributor…) returns the account key, which grants full data access to the account — no data role is checked — unless the account disallows shared-key access (allowSharedKeyAccess: false in az storage account show).",
-    seed: SEED_AUTH,
+    seed: SEED_RBAC,
     lint: false,
     apply,
 }];

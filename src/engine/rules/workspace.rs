@@ -73,20 +73,25 @@ fn apply_uai_roles(m: &Model, g: &mut AccessGraph) {
         if w.identity.user.is_empty() {
             continue;
         }
+        // the primary identity when it is one of them; otherwise every one
+        let id_of = |p: crate::model::PrincipalId| {
+            m.principal(p)
+                .resource
+                .map(|r| m.scope(r).id.norm().to_string())
+        };
         let primary = w.primary_uai.as_ref().map(|(p, _)| p.clone());
-        let uais: Vec<_> = w
+        let matching: Vec<_> = w
             .identity
             .user
             .iter()
-            .filter(|(p, _)| {
-                let id = m
-                    .principal(*p)
-                    .resource
-                    .map(|r| m.scope(r).id.norm().to_string());
-                w.identity.user.len() == 1 || primary.is_none() || id == primary
-            })
+            .filter(|(p, _)| primary.is_some() && id_of(*p) == primary)
             .cloned()
             .collect();
+        let uais = if matching.is_empty() {
+            w.identity.user.clone()
+        } else {
+            matching
+        };
         for (uai, src) in uais {
             for (action, role, res) in required(m, ws) {
                 if holds(m, g, uai, res, action) {

@@ -1,0 +1,165 @@
+//! `reach diff OLD NEW`: the access gained and lost between two snapshots of a project, and the
+//! findings added and resolved. Access is compared per (principal, operation, resource) over
+//! every resource and its summarised operations; principals and resources are matched by name
+//! and ARM ID (case-insensitive), so ids that differ between exports do not count as changes.
+
+use super::review::{class_of, AccessClass, HopIndex};
+use super::{AccessPath, Engine, PrincipalRef, ResourceRef};
+use crate::finding::Finding;
+use crate::model::ResKind;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One access present in one snapshot and not the other.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub principal: PrincipalRef,
+    pub action: String,
+    pub class: AccessClass,
+    pub resource: ResourceRef,
+    /// `kind:name` reference of the resource.
+    pub reference: String,
+    /// The path that is new (gained) or gone (lost), principal first.
+    pub path: Option<AccessPath>,
+    /// Access kept but reached another way: a path that is gone…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gone_path: Option<AccessPath>,
+    #[serde(skip)]
+    all_paths: Vec<AccessPath>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Diff {
+    pub gained: Vec<Change>,
+    pub lost: Vec<Change>,
+    /// Access kept whose paths changed (`path` is new, `gone_path` is gone).
+    pub changed: Vec<Change>,
+    pub findings_added: Vec<Finding>,
+    pub findings_resolved: Vec<Finding>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.gained.is_empty()
+            && self.lost.is_empty()
+            && self.changed.is_empty()
+            && self.findings_added.is_empty()
+            && self.findings_resolved.is_empty()
+    }
+}
+
+type Key = (String, String, String, String);
+
+/// Every (principal, resource, operation) a snapshot allows.
+fn access(e: &Engine) -> BTreeMap<Key, Change> {
+    let m = e.model();
+    let hops = HopIndex::new(m);
+    let mut out = BTreeMap::new();
+    for s in m.scope_ids() {
+        if matches!(m.scope(s).kind, ResKind::Root | ResKind::ManagementGroup) {
+            continue;
+        }
+        let Some(r) = e.reach_of(s, None, &hops) else {
+            continue;
+        };
+        for reach in r.reach {
+            for a in &reach.actions {
+                let all_paths: Vec<AccessPath> = reach
+                    .paths
+                    .iter()
+                    .filter(|p| p.action.as_deref().is_none_or(|x| x == a))
+                    .cloned()
+                    .collect();
+                let key = (
+                    r.resource.id.to_ascii_lowercase(),
+                    reach.principal.name.to_ascii_lowercase(),
+                    crate::model::principal::kind_word(reach.principal.kind).to_string(),
+                    a.clone(),
+                );
+                out.insert(
+                    key,
+                    Change {
+                        principal: reach.principal.clone(),
+                        action: a.clone(),
+                        class: class_of(a),
+                        resource: r.resource.clone(),
+                        reference: r.reference.clone(),
+                        path: all_paths.first().cloned(),
+                        gone_path: None,
+                        all_paths,
+                    },
+                );
+            }
+        }
+    }
+    out
+}
+
+fn finding_key(f: &Finding) -> (String, crate::finding::Severity, String, String) {
+    (
+        f.rule.clone(),
+        f.severity,
+        f.message.clone(),
+        f.subject.to_ascii_lowercase(),
+    )
+}
+
+/// Compare two snapshots.
+pub fn diff(old: &Engine, new: &Engine) -> Diff {
+    let a = access(old);
+    let b = access(new);
+    let gained = b
+        .iter()
+        .filter(|(k, _)| !a.contains_key(*k))
+        .map(|(_, c)| c.clone())
+        .collect();
+    let lost = a
+        .iter()
+        .filter(|(k, _)| !b.contains_key(*k))
+        .map(|(_, c)| c.clone())
+        .collect();
+    let rules = |c: &Change| -> Vec<Vec<&'static str>> {
+        let mut r: Vec<_> = c.all_paths.iter().map(|p| p.rules.clone()).collect();
+        r.sort();
+        r
+    };
+    let mut changed = Vec::new();
+    for (k, was) in &a {
+        let Some(now) = b.get(k) else { continue };
+        let (rw, rn) = (rules(was), rules(now));
+        if rw == rn {
+            continue;
+        }
+        let mut c = now.clone();
+        c.path = now
+            .all_paths
+            .iter()
+            .find(|p| !rw.contains(&p.rules))
+            .cloned();
+        c.gone_path = was
+            .all_paths
+            .iter()
+            .find(|p| !rn.contains(&p.rules))
+            .cloned();
+        changed.push(c);
+    }
+    let fa = old.lint();
+    let fb = new.lint();
+    let ka: Vec<_> = fa.iter().map(finding_key).collect();
+    let kb: Vec<_> = fb.iter().map(finding_key).collect();
+    Diff {
+        gained,
+        lost,
+        changed,
+        findings_added: fb
+            .iter()
+            .filter(|f| !ka.contains(&finding_key(f)))
+            .cloned()
+            .collect(),
+        findings_resolved: fa
+            .iter()
+            .filter(|f| !kb.contains(&finding_key(f)))
+            .cloned()
+            .collect(),
+    }
+}

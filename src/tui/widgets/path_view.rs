@@ -1,0 +1,119 @@
+//! Access paths as display data (escaped and redacted once, when a query result arrives) and
+//! their drawing as steps: rule ID, plain words, source file:line, wrapped with a hanging indent.
+
+use crate::engine::AccessPath;
+use crate::tui::mask::show;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text::wrap;
+use ratatui::text::{Line, Span};
+
+#[derive(Clone, Debug)]
+pub struct StepView {
+    pub rule: &'static str,
+    pub text: String,
+    pub source: String,
+    /// Depends on a what-if assumption.
+    pub assumed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct PathView {
+    pub action: Option<String>,
+    pub assumed: bool,
+    pub steps: Vec<StepView>,
+}
+
+impl PathView {
+    pub fn of(p: &AccessPath) -> PathView {
+        PathView {
+            action: p.action.as_deref().map(|a| show(a).into_owned()),
+            assumed: p.assumed,
+            steps: p
+                .steps
+                .iter()
+                .map(|s| StepView {
+                    rule: s.rule,
+                    text: show(&s.text).into_owned(),
+                    source: show(&s.source.to_string()).into_owned(),
+                    assumed: s.assumed,
+                })
+                .collect(),
+        }
+    }
+
+    /// Plain text, for the clipboard.
+    pub fn plain(&self, n: usize, out: &mut String) {
+        out.push_str(&self.head(n, "-"));
+        out.push('\n');
+        for s in &self.steps {
+            if s.text.ends_with(&format!("[{}]", s.source)) {
+                out.push_str(&format!("  {:<14} {}\n", s.rule, s.text));
+            } else {
+                out.push_str(&format!("  {:<14} {} [{}]\n", s.rule, s.text, s.source));
+            }
+        }
+    }
+
+    fn head(&self, n: usize, sep: &str) -> String {
+        let mut h = format!("path {n}");
+        if let Some(a) = &self.action {
+            h.push_str(&format!(" {sep} {a}"));
+        }
+        if self.assumed {
+            h.push_str(" [assumed]");
+        }
+        h
+    }
+}
+
+/// The width of the rule column: the longest rule ID, capped.
+fn rule_col(paths: &[PathView]) -> usize {
+    paths
+        .iter()
+        .flat_map(|p| p.steps.iter().map(|s| s.rule.len()))
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 16)
+}
+
+/// Lines for `paths` in `width` columns.
+pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let col = rule_col(paths);
+    let mut out = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        let mut head = vec![Span::styled(
+            p.head(i + 1, theme.glyphs.sep),
+            theme.heading(),
+        )];
+        if p.assumed {
+            head.insert(
+                0,
+                Span::styled(format!("{} ", theme.glyphs.assumed), theme.assumed()),
+            );
+        }
+        out.push(Line::from(head));
+        for s in &p.steps {
+            let rule_style = if s.assumed {
+                theme.assumed()
+            } else {
+                theme.rule_id()
+            };
+            let mut spans = vec![
+                Span::styled(format!("{:<col$} ", s.rule), rule_style),
+                Span::styled(s.text.clone(), theme.text()),
+            ];
+            // an assumed step already says so in its text
+            if !s.text.ends_with(&format!("[{}]", s.source)) {
+                spans.push(Span::styled(format!(" [{}]", s.source), theme.source()));
+            }
+            out.extend(wrap(spans, width, col + 1, theme.glyphs.ellipsis));
+        }
+    }
+    if more > 0 {
+        out.push(Line::from(Span::styled(
+            format!("{} {more} more path(s) not shown", theme.glyphs.ellipsis),
+            theme.dim(),
+        )));
+    }
+    out
+}

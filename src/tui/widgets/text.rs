@@ -1,0 +1,174 @@
+//! Line building that fits a width: truncation with an ellipsis (never a wrap), padding, and
+//! highlighting of matched characters.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthChar;
+
+/// Display width of a string.
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// `s` cut to `max` columns, ending in `ellipsis` when cut.
+pub fn truncate(s: &str, max: usize, ellipsis: &str) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let room = max.saturating_sub(width(ellipsis));
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > room {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    if max >= width(ellipsis) {
+        out.push_str(ellipsis);
+    }
+    out
+}
+
+/// Spans cut to `max` columns in total; the last kept span ends in `ellipsis` when cut.
+pub fn fit<'a>(spans: Vec<Span<'a>>, max: usize, ellipsis: &str) -> Line<'a> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut used = 0;
+    let total: usize = spans.iter().map(|s| width(&s.content)).sum();
+    if total <= max {
+        return Line::from(spans);
+    }
+    for s in spans {
+        let w = width(&s.content);
+        if used + w < max {
+            used += w;
+            out.push(s);
+            continue;
+        }
+        let cut = truncate(&s.content, max - used, ellipsis);
+        out.push(Span::styled(cut, s.style));
+        break;
+    }
+    Line::from(out)
+}
+
+/// `text` as spans with the chars at `indices` (char positions) in `hl`, the rest in `base`.
+pub fn highlighted(text: &str, indices: &[usize], base: Style, hl: Style) -> Vec<Span<'static>> {
+    if indices.is_empty() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_hl = false;
+    for (i, c) in text.chars().enumerate() {
+        let is_hl = indices.binary_search(&i).is_ok();
+        if is_hl != run_hl && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hl { base.patch(hl) } else { base },
+            ));
+        }
+        run_hl = is_hl;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(
+            run,
+            if run_hl { base.patch(hl) } else { base },
+        ));
+    }
+    spans
+}
+
+/// Left part and a right-aligned tag in `width` columns; the left part is truncated first.
+pub fn with_tag<'a>(
+    left: Vec<Span<'a>>,
+    tag: Span<'a>,
+    width_total: usize,
+    ellipsis: &str,
+) -> Line<'a> {
+    let tw = width(&tag.content);
+    if tw + 2 > width_total {
+        return fit(left, width_total, ellipsis);
+    }
+    let room = width_total - tw - 1;
+    let mut line = fit(left, room, ellipsis);
+    let lw = line.width();
+    line.spans
+        .push(Span::raw(" ".repeat(width_total - tw - lw)));
+    line.spans.push(tag);
+    line
+}
+
+/// Words of `spans` wrapped to `max` columns, continuation lines indented by `indent` spaces.
+/// Used for explanations, where wrapping at word boundaries with a hanging indent reads well.
+pub fn wrap<'a>(spans: Vec<Span<'a>>, max: usize, indent: usize, ellipsis: &str) -> Vec<Line<'a>> {
+    let max = max.max(indent + 8);
+    let mut lines = Vec::new();
+    let mut cur: Vec<Span<'a>> = Vec::new();
+    let mut w = 0;
+    for s in spans {
+        let style = s.style;
+        for (i, word) in s.content.split(' ').enumerate() {
+            let ww = width(word);
+            let sep = usize::from(i > 0);
+            if w + sep + ww > max && w > indent {
+                lines.push(Line::from(std::mem::take(&mut cur)));
+                cur.push(Span::raw(" ".repeat(indent)));
+                w = indent;
+            } else if i > 0 {
+                cur.push(Span::styled(" ", style));
+                w += 1;
+            }
+            let word = truncate(word, max.saturating_sub(w), ellipsis);
+            w += width(&word);
+            cur.push(Span::styled(word, style));
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(Line::from(cur));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_with_ellipsis() {
+        assert_eq!(truncate("alice@contoso.com", 8, "…"), "alice@c…");
+        assert_eq!(truncate("short", 8, "…"), "short");
+        assert_eq!(truncate("名前名前名前", 5, "…"), "名前…");
+        assert_eq!(truncate("abcdef", 4, "~"), "abc~");
+    }
+
+    #[test]
+    fn highlights_runs() {
+        let s = highlighted(
+            "ep-fraud",
+            &[3, 4],
+            Style::new(),
+            Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+        );
+        let texts: Vec<&str> = s.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(texts, vec!["ep-", "fr", "aud"]);
+    }
+
+    #[test]
+    fn tags_are_right_aligned() {
+        let l = with_tag(vec![Span::raw("alice")], Span::raw("User"), 12, "…");
+        assert_eq!(l.to_string(), "alice   User");
+        let l = with_tag(vec![Span::raw("alice@contoso")], Span::raw("User"), 12, "…");
+        assert_eq!(l.to_string(), "alice@… User");
+    }
+
+    #[test]
+    fn wraps_with_hanging_indent() {
+        let l = wrap(vec![Span::raw("RULE  one two three four")], 14, 6, "…");
+        let t: Vec<String> = l.iter().map(|l| l.to_string()).collect();
+        assert_eq!(t, vec!["RULE  one two", "      three", "      four"]);
+    }
+}
