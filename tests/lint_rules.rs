@@ -1,4 +1,5 @@
-//! Every lint rule of the catalog shows a finding on a sample project (the demo or lint-tour).
+//! Every lint rule of the catalog shows a finding on a sample project (the demo, lint-tour, or
+//! broken for NAME-CONTROL-CHARS).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -18,8 +19,13 @@ fn every_lint_rule_fires_on_a_sample_project() {
     let tour = Engine::new(reach::model::build(
         load::load_path(&tour_dir, &Limits::default()).unwrap(),
     ));
+    let broken_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-configs/broken");
+    let broken = Engine::new(reach::model::build(
+        load::load_path(&broken_dir, &Limits::default()).unwrap(),
+    ));
     let mut seen = rules_with_findings(&demo);
     seen.extend(rules_with_findings(&tour));
+    seen.extend(rules_with_findings(&broken));
     let missing: Vec<&str> = rules::catalog()
         .iter()
         .filter(|r| r.lint)

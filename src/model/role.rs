@@ -122,10 +122,13 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     let mut after_next = vec![false; m + 1]; // row i + 2
     for i in (0..n).rev() {
         let mut cur = vec![false; m + 1];
+        // `/*/` may also stand for `/`: the star matches nothing and its `/` is skipped.
+        let collapse = p[i] == b'*' && i > 0 && p[i - 1] == b'/' && p.get(i + 1) == Some(&b'/');
+        let mut star = false; // the star matches a[j..k] for some k, then p[i+1..] matches a[k..]
         for j in (0..=m).rev() {
             cur[j] = if p[i] == b'*' {
-                let collapse = i > 0 && p[i - 1] == b'/' && p.get(i + 1) == Some(&b'/');
-                next[j] || (j < m && cur[j + 1]) || (collapse && after_next[j])
+                star = star || next[j];
+                star || (collapse && after_next[j])
             } else {
                 j < m && p[i].eq_ignore_ascii_case(&a[j]) && next[j + 1]
             };
