@@ -178,13 +178,41 @@ impl AppState {
             }
             _ => self.message = None,
         }
-        if self.popup.is_some() {
+        let fx = if self.popup.is_some() {
             self.update_popup(a)
         } else if self.focused().filter.editing {
             self.update_filter(a)
         } else {
             self.update_panes(a)
+        };
+        self.fill_access_paths();
+        fx
+    }
+
+    /// The highlighted Access row's paths, asked of the engine when first shown (one `explain`
+    /// per operation the row reaches).
+    fn fill_access_paths(&mut self) {
+        let (Some(Subject::Resource(s)), Some((p, ops))) =
+            (self.subject, self.access.wants_paths())
+        else {
+            return;
+        };
+        let mut paths = Vec::new();
+        let mut more = 0;
+        let tag = ops.len() > 1;
+        for op in &ops {
+            let Ok(x) = self.engine.explain(p, s, op) else {
+                continue;
+            };
+            more += x.more_paths;
+            paths.extend(x.paths.into_iter().map(|mut ap| {
+                if tag {
+                    ap.action = Some(op.clone());
+                }
+                crate::tui::widgets::path_view::PathView::of(&ap)
+            }));
         }
+        self.access.fill_paths(paths, more);
     }
 
     fn focused(&self) -> &Listing {
@@ -402,8 +430,14 @@ impl AppState {
     fn refresh_access(&mut self) {
         let op = self.action;
         match self.subject {
-            Some(Subject::Resource(s)) => match self.engine.who_can(s, op) {
-                Ok(w) => self.access.show_who_can(&w, op),
+            Some(Subject::Resource(s)) => match self.engine.who_can_summary(s, op) {
+                Ok(rows) => {
+                    let name = self.engine.model().scope_label(s);
+                    let notes = self
+                        .engine
+                        .membership_notes(rows.iter().map(|r| r.principal.name.as_str()));
+                    self.access.show_summary(&name, &rows, notes, op);
+                }
                 Err(e) => {
                     let name = self.engine.model().scope_label(s);
                     let title = format!(
