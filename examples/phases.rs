@@ -48,6 +48,8 @@ fn main() {
         .unwrap();
     let _ = engine.what_can(p, None);
     lap("what_can");
+    let _ = engine.what_can_summary(p, None);
+    lap("what_can_summary");
     let _ = engine.lint();
     lap("lint");
     eprintln!(

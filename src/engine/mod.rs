@@ -202,7 +202,21 @@ impl Engine {
     /// What `p` can reach: every resource with the operations it can perform there (or the
     /// given action), each with its paths.
     pub fn what_can(&self, p: PrincipalId, op: Option<&str>) -> WhatCan {
+        self.what_can_with(p, op, false)
+    }
+
+    /// What `p` reaches and with which operations, without paths (the cheap list the TUI shows
+    /// first; a row's paths come from `explain`).
+    pub fn what_can_summary(&self, p: PrincipalId, op: Option<&str>) -> WhatCan {
+        self.what_can_with(p, op, true)
+    }
+
+    fn what_can_with(&self, p: PrincipalId, op: Option<&str>, light: bool) -> WhatCan {
         let mut search = self.search().for_principal(p);
+        if light {
+            search.cap = 1;
+            search.light = true;
+        }
         let mut resources = Vec::new();
         for s in self.model.scope_ids() {
             if matches!(
@@ -234,6 +248,10 @@ impl Engine {
             }
             if actions.is_empty() {
                 continue;
+            }
+            if light {
+                paths.clear();
+                more = 0;
             }
             sort_paths(&mut paths);
             more += paths.len().saturating_sub(self.max_paths);

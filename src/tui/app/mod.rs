@@ -192,14 +192,17 @@ impl AppState {
     /// The highlighted Access row's paths, asked of the engine when first shown (one `explain`
     /// per operation the row reaches).
     fn fill_access_paths(&mut self) {
-        let (Some(Subject::Resource(s)), Some((p, ops))) =
-            (self.subject, self.access.wants_paths())
-        else {
+        let Some((row_p, row_s, ops)) = self.access.wants_paths() else {
             return;
+        };
+        let (p, s) = match (self.subject, row_p, row_s) {
+            (Some(Subject::Resource(s)), Some(p), _) => (p, s),
+            (Some(Subject::Principal(p)), _, Some(s)) => (p, s),
+            _ => return,
         };
         let mut paths = Vec::new();
         let mut more = 0;
-        let tag = ops.len() > 1;
+        let tag = self.action.is_none();
         for op in &ops {
             let Ok(x) = self.engine.explain(p, s, op) else {
                 continue;
@@ -449,12 +452,13 @@ impl AppState {
                 }
             },
             Some(Subject::Principal(p)) => {
-                let w = self.engine.what_can(p, op);
+                let w = self.engine.what_can_summary(p, op);
                 self.access.show_what_can(&self.engine, &w, op);
             }
             None => {}
         }
         self.relayout();
+        self.fill_access_paths();
     }
 
     /// The principal × resource pair `e` explains, from the focus and the selections.

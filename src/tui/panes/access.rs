@@ -109,7 +109,12 @@ impl AccessPane {
                 principal: None,
                 scope: e.model().scope_by_arm(&ra.resource.id),
                 assumed: ra.paths.iter().any(|p| p.assumed),
-                pending: Vec::new(),
+                // a summary row (no paths yet): fetched when highlighted
+                pending: if ra.paths.is_empty() {
+                    ra.actions.clone()
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         let title = format!(
@@ -152,12 +157,11 @@ impl AccessPane {
         self.set_rows(title, rows, notes);
     }
 
-    /// The highlighted row, when its paths are still to be fetched: (principal, operations).
-    pub fn wants_paths(&self) -> Option<(PrincipalId, Vec<String>)> {
+    /// The highlighted row, when its paths are still to be fetched: its principal (who-can
+    /// rows) or resource (what-can rows), and the operations.
+    pub fn wants_paths(&self) -> Option<(Option<PrincipalId>, Option<ScopeId>, Vec<String>)> {
         let r = self.current()?;
-        (!r.pending.is_empty())
-            .then(|| (r.principal, r.pending.clone()))
-            .and_then(|(p, ops)| Some((p?, ops)))
+        (!r.pending.is_empty()).then(|| (r.principal, r.scope, r.pending.clone()))
     }
 
     /// Give the highlighted row its paths.
