@@ -523,9 +523,6 @@ fn scope_text(m: &Model, a: &Assignment, s: ScopeId, action: &str, pattern: &str
     if a.condition.is_some() {
         t.push_str(" (conditional, not evaluated)");
     }
-    if a.assumed {
-        t.push_str(" [assumed]");
-    }
     t
 }
 
