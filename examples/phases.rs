@@ -33,8 +33,13 @@ fn main() {
     let engine = Engine::new(model);
     lap("rules/graph");
     let s = engine.model().resolve_resource(res).unwrap();
-    let w = engine.who_can(s, Some(action)).unwrap();
+    // "all": every summarised operation, as the TUI's Access pane asks
+    let w = engine
+        .who_can(s, (action != "all").then_some(action))
+        .unwrap();
     lap("who_can");
+    let _ = engine.who_can_summary(s, None).unwrap();
+    lap("who_can_summary");
     let out = reach::report::json::to_string(&w);
     lap("json output");
     let p = engine
@@ -43,6 +48,8 @@ fn main() {
         .unwrap();
     let _ = engine.what_can(p, None);
     lap("what_can");
+    let _ = engine.what_can_summary(p, None);
+    lap("what_can_summary");
     let _ = engine.lint();
     lap("lint");
     eprintln!(

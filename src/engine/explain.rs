@@ -62,6 +62,16 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+/// One principal that reaches a resource, with the operations, without paths.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reached {
+    #[serde(flatten)]
+    pub principal: PrincipalRef,
+    pub actions: Vec<String>,
+    /// One of the paths found depends on a what-if assumption.
+    pub assumed: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WhoCan {
     pub resource: ResourceRef,

@@ -144,6 +144,43 @@ impl Engine {
         })
     }
 
+    /// Who reaches `s` and with which operations, without their paths (one path per principal
+    /// is searched, enough to know it exists): the cheap list the TUI shows before a row's
+    /// paths are asked for with `explain`.
+    pub fn who_can_summary(
+        &self,
+        s: ScopeId,
+        op: Option<&str>,
+    ) -> Result<Vec<Reached>, ActionError> {
+        let ops = self.ops_for(s, op)?;
+        let mut search = Search::new(
+            &self.model,
+            &self.graph,
+            &self.no_extra,
+            &self.no_revoked,
+            1,
+        );
+        search.light = true;
+        let mut per: std::collections::BTreeMap<PrincipalId, Reached> = Default::default();
+        for (label, action) in &ops {
+            for (p, set) in search.holders(s, action).iter() {
+                let e = per.entry(*p).or_insert_with(|| Reached {
+                    principal: self.principal_ref(*p),
+                    actions: Vec::new(),
+                    assumed: false,
+                });
+                e.actions.push(label.clone());
+                e.assumed |= set.paths.iter().any(|r| r.assumed());
+            }
+        }
+        let mut v: Vec<Reached> = per.into_values().collect();
+        v.sort_by(|a, b| {
+            (a.principal.name.to_ascii_lowercase(), &a.principal.id)
+                .cmp(&(b.principal.name.to_ascii_lowercase(), &b.principal.id))
+        });
+        Ok(v)
+    }
+
     fn principal_access(
         &self,
         p: PrincipalId,
@@ -165,7 +202,21 @@ impl Engine {
     /// What `p` can reach: every resource with the operations it can perform there (or the
     /// given action), each with its paths.
     pub fn what_can(&self, p: PrincipalId, op: Option<&str>) -> WhatCan {
+        self.what_can_with(p, op, false)
+    }
+
+    /// What `p` reaches and with which operations, without paths (the cheap list the TUI shows
+    /// first; a row's paths come from `explain`).
+    pub fn what_can_summary(&self, p: PrincipalId, op: Option<&str>) -> WhatCan {
+        self.what_can_with(p, op, true)
+    }
+
+    fn what_can_with(&self, p: PrincipalId, op: Option<&str>, light: bool) -> WhatCan {
         let mut search = self.search().for_principal(p);
+        if light {
+            search.cap = 1;
+            search.light = true;
+        }
         let mut resources = Vec::new();
         for s in self.model.scope_ids() {
             if matches!(
@@ -197,6 +248,10 @@ impl Engine {
             }
             if actions.is_empty() {
                 continue;
+            }
+            if light {
+                paths.clear();
+                more = 0;
             }
             sort_paths(&mut paths);
             more += paths.len().saturating_sub(self.max_paths);
@@ -286,7 +341,8 @@ impl Engine {
         }
     }
 
-    fn membership_notes<'a>(&self, names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    /// What reach cannot know about these principals (groups whose members were not exported).
+    pub fn membership_notes<'a>(&self, names: impl Iterator<Item = &'a str>) -> Vec<String> {
         let mut notes = Vec::new();
         for n in names {
             for &p in self.model.principals_by_key(n) {

@@ -47,6 +47,8 @@ pub(crate) struct Search<'a> {
     interest: HashSet<PrincipalId>,
     interest_by_scope: HashMap<ScopeId, Vec<u32>>,
     pub cap: usize,
+    /// Existence only: paths keep their nodes but not their step texts (unless a step is assumed).
+    pub light: bool,
     memo: HashMap<(ScopeId, String), Rc<Holders>>,
     visiting: HashSet<(ScopeId, String)>,
 }
@@ -67,6 +69,7 @@ impl<'a> Search<'a> {
             only: None,
             interest: HashSet::new(),
             interest_by_scope: HashMap::new(),
+            light: false,
             cap,
             memo: HashMap::new(),
             visiting: HashSet::new(),
@@ -161,6 +164,7 @@ impl<'a> Search<'a> {
 
     fn direct(&mut self, s: ScopeId, action: &str, out: &mut Holders) {
         let m = self.m;
+        let mut seen = HashSet::new();
         for (_, asg) in self.candidate_assignments(s) {
             let role = m.role(asg.role);
             let RoleGrant::Yes(pattern) = role.grant(action) else {
@@ -177,7 +181,7 @@ impl<'a> Search<'a> {
             };
             let mut tail = vec![step];
             tail.extend(self.notes(s, action));
-            self.expand(asg.principal, tail, s, action, out);
+            self.expand(asg.principal, tail, s, action, out, &mut seen);
         }
         let grants: Vec<_> = m
             .scope(s)
@@ -202,7 +206,7 @@ impl<'a> Search<'a> {
                 assumed: false,
             }];
             tail.extend(self.notes(s, action));
-            self.expand(gr.principal, tail, s, action, out);
+            self.expand(gr.principal, tail, s, action, out, &mut seen);
         }
     }
 
@@ -227,17 +231,42 @@ impl<'a> Search<'a> {
         s: ScopeId,
         action: &str,
         out: &mut Holders,
+        seen: &mut HashSet<PrincipalId>,
     ) {
-        let mut stack: Vec<(PrincipalId, Vec<Step>, Vec<PrincipalId>)> =
-            vec![(holder, Vec::new(), vec![holder])];
-        while let Some((p, chain, nodes)) = stack.pop() {
-            if !self.admits(p) {
+        // the chain is kept as ids (holder first) and the index of each member entry in its
+        // group; step texts are built only for paths that are kept
+        let mut stack: Vec<(PrincipalId, Vec<PrincipalId>, Vec<u32>)> =
+            vec![(holder, vec![holder], Vec::new())];
+        while let Some((p, nodes, idx)) = stack.pop() {
+            // existence only: a principal reached once (and its members) needs no second visit
+            if !self.admits(p) || (self.light && !seen.insert(p)) {
                 continue;
             }
             match self.denied(p, s, action) {
                 Some(_) => {} // why_not reports the deny
+                None if out.get(&p).is_some_and(|set| set.paths.len() >= self.cap) => {
+                    // over the cap: count it without building the path
+                    if let Some(set) = out.get_mut(&p) {
+                        set.more += 1;
+                    }
+                }
+                None if self.light => {
+                    let steps = if tail.iter().any(|t| t.assumed) {
+                        tail.clone()
+                    } else {
+                        Vec::new()
+                    };
+                    self.push(
+                        out,
+                        p,
+                        RawPath {
+                            steps,
+                            nodes: nodes.iter().rev().copied().collect(),
+                        },
+                    );
+                }
                 None => {
-                    let mut steps = chain.clone();
+                    let mut steps = self.membership_steps(&nodes, &idx);
                     steps.extend(tail.iter().cloned());
                     let mut path_nodes = nodes.clone();
                     path_nodes.reverse();
@@ -251,26 +280,55 @@ impl<'a> Search<'a> {
                     );
                 }
             }
-            for (mem, src) in &self.m.principal(p).members {
+            for (i, (mem, _)) in self.m.principal(p).members.iter().enumerate() {
                 if nodes.contains(mem) {
                     continue;
                 }
-                let mut c = Vec::with_capacity(chain.len() + 1);
-                c.push(Step {
+                let mut n = nodes.clone();
+                n.push(*mem);
+                let mut x = idx.clone();
+                x.push(i as u32);
+                stack.push((*mem, n, x));
+            }
+        }
+    }
+
+    /// RBAC-GROUP steps for a chain holder → … → member, principal first.
+    fn membership_steps(&self, nodes: &[PrincipalId], idx: &[u32]) -> Vec<Step> {
+        let m = self.m;
+        (1..nodes.len())
+            .rev()
+            .map(|i| {
+                let (group, member) = (nodes[i - 1], nodes[i]);
+                let source = m
+                    .principal(group)
+                    .members
+                    .get(idx[i - 1] as usize)
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_default();
+                Step {
                     rule: "RBAC-GROUP",
                     text: format!(
                         "{} is a member of {}",
-                        self.m.principal(*mem).name,
-                        self.m.principal(p).name
+                        m.principal(member).name,
+                        m.principal(group).name
                     ),
-                    source: src.clone(),
+                    source,
                     assumed: false,
-                });
-                c.extend(chain.iter().cloned());
-                let mut n = nodes.clone();
-                n.push(*mem);
-                stack.push((*mem, c, n));
+                }
+            })
+            .collect()
+    }
+
+    /// When `p` already has the paths the cap allows, count `n` more and say so (the caller then
+    /// skips building them).
+    fn full(&self, out: &mut Holders, p: PrincipalId, n: usize) -> bool {
+        match out.get_mut(&p) {
+            Some(set) if set.paths.len() >= self.cap => {
+                set.more += n;
+                true
             }
+            _ => false,
         }
     }
 
@@ -289,6 +347,9 @@ impl<'a> Search<'a> {
     /// The deny assignment that blocks `action` at `s` for `p`, if any (RBAC-DENY).
     pub fn denied(&self, p: PrincipalId, s: ScopeId, action: &str) -> Option<&'a Deny> {
         let m = self.m;
+        if m.denies.is_empty() {
+            return None;
+        }
         let groups = m.groups_of(p);
         let member = |x: &PrincipalId| *x == p || groups.contains(x);
         for &anc in &m.scope(s).ancestors {
@@ -324,6 +385,9 @@ impl<'a> Search<'a> {
                 assumed: false,
             };
             for (p, combos) in self.conjoin(&reqs) {
+                if self.full(out, p, combos.len()) {
+                    continue;
+                }
                 for mut path in combos {
                     path.steps.push(step.clone());
                     self.push(out, p, path);
@@ -401,6 +465,9 @@ impl<'a> Search<'a> {
                         assumed: false,
                     };
                     for (actor, combos) in self.conjoin(&reqs) {
+                        if self.full(out, actor, combos.len() * ident_paths.len()) {
+                            continue;
+                        }
                         for c in &combos {
                             for ip in &ident_paths {
                                 if ip.nodes.iter().any(|n| c.nodes.contains(n)) {
@@ -455,9 +522,6 @@ fn scope_text(m: &Model, a: &Assignment, s: ScopeId, action: &str, pattern: &str
     }
     if a.condition.is_some() {
         t.push_str(" (conditional, not evaluated)");
-    }
-    if a.assumed {
-        t.push_str(" [assumed]");
     }
     t
 }

@@ -178,13 +178,44 @@ impl AppState {
             }
             _ => self.message = None,
         }
-        if self.popup.is_some() {
+        let fx = if self.popup.is_some() {
             self.update_popup(a)
         } else if self.focused().filter.editing {
             self.update_filter(a)
         } else {
             self.update_panes(a)
+        };
+        self.fill_access_paths();
+        fx
+    }
+
+    /// The highlighted Access row's paths, asked of the engine when first shown (one `explain`
+    /// per operation the row reaches).
+    fn fill_access_paths(&mut self) {
+        let Some((row_p, row_s, ops)) = self.access.wants_paths() else {
+            return;
+        };
+        let (p, s) = match (self.subject, row_p, row_s) {
+            (Some(Subject::Resource(s)), Some(p), _) => (p, s),
+            (Some(Subject::Principal(p)), _, Some(s)) => (p, s),
+            _ => return,
+        };
+        let mut paths = Vec::new();
+        let mut more = 0;
+        let tag = self.action.is_none();
+        for op in &ops {
+            let Ok(x) = self.engine.explain(p, s, op) else {
+                continue;
+            };
+            more += x.more_paths;
+            paths.extend(x.paths.into_iter().map(|mut ap| {
+                if tag {
+                    ap.action = Some(op.clone());
+                }
+                crate::tui::widgets::path_view::PathView::of(&ap)
+            }));
         }
+        self.access.fill_paths(paths, more);
     }
 
     fn focused(&self) -> &Listing {
@@ -402,8 +433,14 @@ impl AppState {
     fn refresh_access(&mut self) {
         let op = self.action;
         match self.subject {
-            Some(Subject::Resource(s)) => match self.engine.who_can(s, op) {
-                Ok(w) => self.access.show_who_can(&w, op),
+            Some(Subject::Resource(s)) => match self.engine.who_can_summary(s, op) {
+                Ok(rows) => {
+                    let name = self.engine.model().scope_label(s);
+                    let notes = self
+                        .engine
+                        .membership_notes(rows.iter().map(|r| r.principal.name.as_str()));
+                    self.access.show_summary(&name, &rows, notes, op);
+                }
                 Err(e) => {
                     let name = self.engine.model().scope_label(s);
                     let title = format!(
@@ -415,12 +452,13 @@ impl AppState {
                 }
             },
             Some(Subject::Principal(p)) => {
-                let w = self.engine.what_can(p, op);
+                let w = self.engine.what_can_summary(p, op);
                 self.access.show_what_can(&self.engine, &w, op);
             }
             None => {}
         }
         self.relayout();
+        self.fill_access_paths();
     }
 
     /// The principal × resource pair `e` explains, from the focus and the selections.

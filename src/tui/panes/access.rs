@@ -2,7 +2,7 @@
 //! what it can do; for a selected identity, every resource it reaches (what_can). Below the
 //! list, the highlighted row's paths as steps.
 
-use crate::engine::{Engine, WhatCan, WhoCan};
+use crate::engine::{Engine, Reached, WhatCan, WhoCan};
 use crate::model::{PrincipalId, PrincipalKind, ScopeId};
 use crate::tui::listing::Listing;
 use crate::tui::mask::show;
@@ -30,6 +30,9 @@ pub struct AccessRow {
     pub scope: Option<ScopeId>,
     /// Some path depends on a what-if assumption.
     pub assumed: bool,
+    /// Operations whose paths are still to be asked for (a who-can summary row: paths are
+    /// fetched when the row is highlighted).
+    pub pending: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -81,6 +84,7 @@ impl AccessPane {
                 principal: Some(pa.principal.pid),
                 scope: None,
                 assumed: pa.paths.iter().any(|p| p.assumed),
+                pending: Vec::new(),
             })
             .collect();
         let title = format!(
@@ -105,6 +109,12 @@ impl AccessPane {
                 principal: None,
                 scope: e.model().scope_by_arm(&ra.resource.id),
                 assumed: ra.paths.iter().any(|p| p.assumed),
+                // a summary row (no paths yet): fetched when highlighted
+                pending: if ra.paths.is_empty() {
+                    ra.actions.clone()
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         let title = format!(
@@ -113,6 +123,56 @@ impl AccessPane {
             action.unwrap_or("all actions")
         );
         self.set_rows(title, rows, w.notes.clone());
+    }
+
+    /// Who reaches the resource, without paths yet (`Engine::who_can_summary`): the cheap list
+    /// for large tenants; the highlighted row's paths come from `fill_paths`.
+    pub fn show_summary(
+        &mut self,
+        resource: &str,
+        rows: &[Reached],
+        notes: Vec<String>,
+        action: Option<&str>,
+    ) {
+        let rows = rows
+            .iter()
+            .map(|r| AccessRow {
+                name: show(&r.principal.name).into_owned(),
+                kind: Some(r.principal.kind),
+                tag: String::new(),
+                actions: short_ops(&r.actions),
+                paths: Vec::new(),
+                more: 0,
+                principal: Some(r.principal.pid),
+                scope: None,
+                assumed: r.assumed,
+                pending: r.actions.clone(),
+            })
+            .collect();
+        let title = format!(
+            "Access to {} · {}",
+            show(resource),
+            action.unwrap_or("all actions")
+        );
+        self.set_rows(title, rows, notes);
+    }
+
+    /// The highlighted row, when its paths are still to be fetched: its principal (who-can
+    /// rows) or resource (what-can rows), and the operations.
+    pub fn wants_paths(&self) -> Option<(Option<PrincipalId>, Option<ScopeId>, Vec<String>)> {
+        let r = self.current()?;
+        (!r.pending.is_empty()).then(|| (r.principal, r.scope, r.pending.clone()))
+    }
+
+    /// Give the highlighted row its paths.
+    pub fn fill_paths(&mut self, paths: Vec<PathView>, more: usize) {
+        if let Some(i) = self.list.current() {
+            let r = &mut self.rows[i];
+            r.assumed |= paths.iter().any(|p| p.assumed);
+            r.paths = paths;
+            r.more = more;
+            r.pending.clear();
+        }
     }
 
     pub fn show_error(&mut self, title: String, msg: &str) {
