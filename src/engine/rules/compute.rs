@@ -110,42 +110,12 @@ fn apply_acrpull(m: &Model, g: &mut AccessGraph) {
                 let lacks = ident.is_none_or(|p| !holds(m, g, p, reg, ACR_PULL));
                 if a.pulls_from_workspace_registry && lacks {
                     let message = format!("Kubernetes compute {name} pulls from workspace registry {rname} but gets no automatic AcrPull; none is assigned");
-                    let fix = ident.and_then(|p| role_fix(m, p, ACRPULL_GUID, reg));
-                    gap(
-                        m,
-                        g,
-                        Gap {
-                            rule: "CMP-SAI-ACRPULL",
-                            severity: Severity::Warning,
-                            message,
-                            subject: c,
-                            source: &a.source,
-                            who: ident,
-                            at: reg,
-                            pattern: Some(ACR_PULL),
-                            fix,
-                        },
-                    );
+                    missing_acrpull(m, g, c, a, reg, ident, message);
                 }
             }
             (_, Some(sai)) if a.created_before_registry && !holds(m, g, sai, reg, ACR_PULL) => {
                 let message = format!("compute {name} was created before workspace registry {rname}: AcrPull was not granted automatically and is not assigned, so image pulls fail");
-                let fix = role_fix(m, sai, ACRPULL_GUID, reg);
-                gap(
-                    m,
-                    g,
-                    Gap {
-                        rule: "CMP-SAI-ACRPULL",
-                        severity: Severity::Warning,
-                        message,
-                        subject: c,
-                        source: &a.source,
-                        who: Some(sai),
-                        at: reg,
-                        pattern: Some(ACR_PULL),
-                        fix,
-                    },
-                );
+                missing_acrpull(m, g, c, a, reg, Some(sai), message);
             }
             (_, Some(_)) if a.created_before_registry => {}
             (_, Some(sai)) => {
@@ -167,6 +137,32 @@ fn apply_acrpull(m: &Model, g: &mut AccessGraph) {
             _ => {}
         }
     }
+}
+
+/// A compute whose identity lacks AcrPull on the workspace registry: finding, why_not hint and
+/// the AcrPull assignment that fixes it.
+fn missing_acrpull(
+    m: &Model,
+    g: &mut AccessGraph,
+    c: ScopeId,
+    a: &ComputeAttrs,
+    reg: ScopeId,
+    who: Option<crate::model::PrincipalId>,
+    message: String,
+) {
+    let fix = who.and_then(|p| role_fix(m, p, ACRPULL_GUID, reg));
+    let gp = Gap {
+        rule: "CMP-SAI-ACRPULL",
+        severity: Severity::Warning,
+        message,
+        subject: c,
+        source: &a.source,
+        who,
+        at: reg,
+        pattern: Some(ACR_PULL),
+        fix,
+    };
+    gap(m, g, gp);
 }
 
 fn apply_aks(m: &Model, g: &mut AccessGraph) {

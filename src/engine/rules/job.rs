@@ -93,6 +93,15 @@ fn cached(m: &Model, d: ScopeId) -> bool {
     matches!(&m.scope(d).attrs, Attrs::Datastore(a) if !matches!(a.credential, DatastoreCredential::None))
 }
 
+/// The identity-based datastores (no cached credentials) a unit reads.
+fn identity_based<'u>(m: &Model, j: &Job, u: &Unit<'u>) -> Vec<&'u str> {
+    u.datastores
+        .iter()
+        .copied()
+        .filter(|d| datastore(m, j.workspace, d).is_some_and(|d| !cached(m, d)))
+        .collect()
+}
+
 fn is_user(i: Option<&JobIdentity>) -> bool {
     i.is_some_and(|i| i.kind == "user_identity")
 }
@@ -100,12 +109,7 @@ fn is_user(i: Option<&JobIdentity>) -> bool {
 fn apply_user(m: &Model, g: &mut AccessGraph) {
     for j in &m.jobs {
         for u in units(j).iter().filter(|u| is_user(u.identity)) {
-            let ds: Vec<&str> = u
-                .datastores
-                .iter()
-                .copied()
-                .filter(|d| datastore(m, j.workspace, d).is_some_and(|d| !cached(m, d)))
-                .collect();
+            let ds = identity_based(m, j, u);
             if ds.is_empty() {
                 continue;
             }
@@ -179,12 +183,7 @@ fn apply_fallback(m: &Model, g: &mut AccessGraph) {
             ));
         }
         for u in units(j).iter().filter(|u| u.identity.is_none()) {
-            let ds: Vec<&str> = u
-                .datastores
-                .iter()
-                .copied()
-                .filter(|d| datastore(m, j.workspace, d).is_some_and(|d| !cached(m, d)))
-                .collect();
+            let ds = identity_based(m, j, u);
             if ds.is_empty() {
                 continue;
             }
