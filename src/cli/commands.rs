@@ -128,23 +128,23 @@ fn project(p: &ProjectArgs, w: &WhatIf, cli: &Cli) -> Result<Engine, Failure> {
     open_with(p.path.as_deref(), cli.demo, false, w)
 }
 
-fn lookup_err(e: model::lookup::LookupError) -> Failure {
+pub(super) fn lookup_err(e: model::lookup::LookupError) -> Failure {
     Failure::usage(format!("reach: {e}"))
 }
 
-fn action_err(a: crate::engine::action::ActionError) -> Failure {
+pub(super) fn action_err(a: crate::engine::action::ActionError) -> Failure {
     Failure::usage(format!("reach: {}", a.0))
 }
 
 /// A RESOURCE reference (a pseudonym typed under --mask-names is turned back first).
-fn resolve_resource(e: &Engine, r: &str) -> Result<model::ScopeId, Failure> {
+pub(super) fn resolve_resource(e: &Engine, r: &str) -> Result<model::ScopeId, Failure> {
     e.model()
         .resolve_resource(&crate::mask::unmask_ref(r))
         .map_err(lookup_err)
 }
 
 /// A PRINCIPAL reference (a pseudonym typed under --mask-names is turned back first).
-fn resolve_principal(e: &Engine, p: &str) -> Result<model::PrincipalId, Failure> {
+pub(super) fn resolve_principal(e: &Engine, p: &str) -> Result<model::PrincipalId, Failure> {
     e.model()
         .resolve_principal(&crate::mask::unmask_ref(p))
         .map_err(lookup_err)

@@ -12,9 +12,7 @@ use clap::CommandFactory;
 /// Paths compared per access by `reach diff`.
 const DIFF_MAX_PATHS: usize = 64;
 
-fn lookup_err(e: crate::model::lookup::LookupError) -> Failure {
-    Failure::usage(format!("reach: {e}"))
-}
+use super::commands::lookup_err;
 
 /// `reach export --format markdown|dot|mermaid [--resource R | --principal P]`.
 pub fn export(
@@ -63,9 +61,18 @@ pub fn export(
             }
         }
         ExportFormat::Json => {
-            let r = resource.map(crate::mask::unmask_ref);
-            let p = principal.map(crate::mask::unmask_ref);
-            json::export(e, r.as_deref(), p.as_deref()).map_err(Failure::usage)? + "\n"
+            let doc = match (resource, principal) {
+                (Some(r), _) => {
+                    let s = super::commands::resolve_resource(e, r)?;
+                    json::to_string(&e.who_can(s, None).map_err(super::commands::action_err)?)
+                }
+                (None, Some(p)) => {
+                    let pid = super::commands::resolve_principal(e, p)?;
+                    json::to_string(&e.what_can(pid, None))
+                }
+                (None, None) => json::to_string(&e.export()),
+            };
+            doc + "\n"
         }
     };
     emit(&out);

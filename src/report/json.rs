@@ -24,30 +24,6 @@ fn redact(v: &mut Value) {
     }
 }
 
-/// `reach export --format json`: the whole model, or one who-can / what-can answer.
-pub fn export(
-    e: &crate::engine::Engine,
-    resource: Option<&str>,
-    principal: Option<&str>,
-) -> Result<String, String> {
-    if let Some(r) = resource {
-        let s = e
-            .model()
-            .resolve_resource(r)
-            .map_err(|x| format!("reach: {x}"))?;
-        let w = e.who_can(s, None).map_err(|a| format!("reach: {}", a.0))?;
-        return Ok(to_string(&w));
-    }
-    if let Some(p) = principal {
-        let pid = e
-            .model()
-            .resolve_principal(p)
-            .map_err(|x| format!("reach: {x}"))?;
-        return Ok(to_string(&e.what_can(pid, None)));
-    }
-    Ok(to_string(&e.export()))
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
