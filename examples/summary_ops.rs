@@ -1,4 +1,6 @@
 //! Time `who_can_summary` per operation on one resource (a profiling aid for the TUI's Access pane).
+//! `summary_ops DIR RESOURCE [N [PRINCIPAL]]`: then repeat the all-operations summary N times, and
+//! `what_can_summary` of PRINCIPAL N times (a loop to run under `perf record`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use reach::engine::{action, Engine};
 use std::time::Instant;
@@ -26,4 +28,24 @@ fn main() {
         "all",
         t.elapsed().as_secs_f64() * 1e3
     );
+    let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(0);
+    if n > 0 {
+        let mut best = f64::MAX;
+        for _ in 0..n {
+            let t = Instant::now();
+            e.who_can_summary(s, None).unwrap();
+            best = best.min(t.elapsed().as_secs_f64() * 1e3);
+        }
+        println!("who_can_summary x{n}: fastest {best:.1} ms");
+    }
+    if let Some(p) = args.get(3) {
+        let p = e.model().resolve_principal(p).unwrap();
+        let (mut best, mut reached) = (f64::MAX, 0);
+        for _ in 0..n.max(1) {
+            let t = Instant::now();
+            reached = e.what_can_summary(p, None).resources.len();
+            best = best.min(t.elapsed().as_secs_f64() * 1e3);
+        }
+        println!("what_can_summary x{n}: fastest {best:.1} ms, {reached} resources");
+    }
 }

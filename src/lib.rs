@@ -13,6 +13,7 @@ pub mod finding;
 pub mod load;
 pub mod mask;
 pub mod model;
+pub mod par;
 pub mod report;
 pub mod source;
 pub mod text;

@@ -81,6 +81,19 @@ impl Engine {
         )
     }
 
+    /// Existence only: one path per principal, no step texts (see `Search::light`).
+    fn light_search(&self) -> Search<'_> {
+        let mut search = Search::new(
+            &self.model,
+            &self.graph,
+            &self.no_extra,
+            &self.no_revoked,
+            1,
+        );
+        search.light = true;
+        search
+    }
+
     pub fn principal_ref(&self, p: PrincipalId) -> PrincipalRef {
         let pr = self.model.principal(p);
         PrincipalRef {
@@ -153,30 +166,34 @@ impl Engine {
         op: Option<&str>,
     ) -> Result<Vec<Reached>, ActionError> {
         let ops = self.ops_for(s, op)?;
-        let mut search = Search::new(
-            &self.model,
-            &self.graph,
-            &self.no_extra,
-            &self.no_revoked,
-            1,
-        );
-        search.light = true;
+        // operations are independent goals: one light search each, on all cores
+        let one = |action: &str| -> Vec<(PrincipalId, bool)> {
+            let mut search = self.light_search();
+            search
+                .holders(s, action)
+                .iter()
+                .map(|(p, set)| (*p, set.paths.iter().any(|r| r.assumed())))
+                .collect()
+        };
+        let found = crate::par::map(&ops, None, |(_, action)| one(action));
         let mut per: std::collections::BTreeMap<PrincipalId, Reached> = Default::default();
-        for (label, action) in &ops {
-            for (p, set) in search.holders(s, action).iter() {
-                let e = per.entry(*p).or_insert_with(|| Reached {
-                    principal: self.principal_ref(*p),
+        for ((label, action), holders) in ops.iter().zip(found) {
+            for (p, assumed) in holders.unwrap_or_else(|| one(action)) {
+                let e = per.entry(p).or_insert_with(|| Reached {
+                    principal: self.principal_ref(p),
                     actions: Vec::new(),
                     assumed: false,
                 });
                 e.actions.push(label.clone());
-                e.assumed |= set.paths.iter().any(|r| r.assumed());
+                e.assumed |= assumed;
             }
         }
         let mut v: Vec<Reached> = per.into_values().collect();
-        v.sort_by(|a, b| {
-            (a.principal.name.to_ascii_lowercase(), &a.principal.id)
-                .cmp(&(b.principal.name.to_ascii_lowercase(), &b.principal.id))
+        v.sort_by_cached_key(|r| {
+            (
+                r.principal.name.to_ascii_lowercase(),
+                r.principal.id.clone(),
+            )
         });
         Ok(v)
     }

@@ -6,8 +6,9 @@
 //! principal twice.
 
 use super::explain::Step;
-use super::graph::{AccessGraph, GrantKind};
+use super::graph::{AccessGraph, ActsAs, GrantKind};
 use crate::model::role::Grant as RoleGrant;
+use crate::model::role::RoleId;
 use crate::model::{Assignment, Deny, DenyTarget, Model, PrincipalId, ScopeId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
@@ -49,8 +50,15 @@ pub(crate) struct Search<'a> {
     pub cap: usize,
     /// Existence only: paths keep their nodes but not their step texts (unless a step is assumed).
     pub light: bool,
-    memo: HashMap<(ScopeId, String), Rc<Holders>>,
-    visiting: HashSet<(ScopeId, String)>,
+    memo: HashMap<(ScopeId, u32), Rc<Holders>>,
+    /// Goal actions by id: as asked (any case) and lower-cased, so `memo` keys are two integers.
+    action_ids: HashMap<String, u32>,
+    lower_ids: HashMap<String, u32>,
+    /// `role_grant` answers, by action then role.
+    role_grants: HashMap<String, HashMap<RoleId, Option<String>>>,
+    visiting: HashSet<(ScopeId, u32)>,
+    /// `edge_actors` answers, by identity and edge index.
+    edge_memo: HashMap<(PrincipalId, usize), Rc<Vec<(PrincipalId, Vec<RawPath>)>>>,
 }
 
 impl<'a> Search<'a> {
@@ -72,7 +80,11 @@ impl<'a> Search<'a> {
             light: false,
             cap,
             memo: HashMap::new(),
+            action_ids: HashMap::new(),
+            lower_ids: HashMap::new(),
+            role_grants: HashMap::new(),
             visiting: HashSet::new(),
+            edge_memo: HashMap::new(),
         }
     }
 
@@ -114,14 +126,14 @@ impl<'a> Search<'a> {
     }
 
     pub fn holders(&mut self, s: ScopeId, action: &str) -> Rc<Holders> {
-        let key = (s, action.to_ascii_lowercase());
+        let key = (s, self.action_id(action));
         if let Some(h) = self.memo.get(&key) {
             return h.clone();
         }
         if self.visiting.contains(&key) {
             return Rc::new(Holders::new());
         }
-        self.visiting.insert(key.clone());
+        self.visiting.insert(key);
         let mut out = Holders::new();
         self.direct(s, action, &mut out);
         self.derived(s, action, &mut out);
@@ -130,6 +142,20 @@ impl<'a> Search<'a> {
         let rc = Rc::new(out);
         self.memo.insert(key, rc.clone());
         rc
+    }
+
+    /// One id per action, case-insensitively.
+    fn action_id(&mut self, action: &str) -> u32 {
+        if let Some(&id) = self.action_ids.get(action) {
+            return id;
+        }
+        let next = self.lower_ids.len() as u32;
+        let id = *self
+            .lower_ids
+            .entry(action.to_ascii_lowercase())
+            .or_insert(next);
+        self.action_ids.insert(action.to_string(), id);
+        id
     }
 
     fn candidate_assignments(&self, s: ScopeId) -> Vec<(usize, &'a Assignment)> {
@@ -164,24 +190,41 @@ impl<'a> Search<'a> {
 
     fn direct(&mut self, s: ScopeId, action: &str, out: &mut Holders) {
         let m = self.m;
-        let mut seen = HashSet::new();
+        let mut seen = Seen::new(m.principals.len());
+        let denies = self.denies_for(s, action);
+        // a tenant has a few dozen roles and up to millions of assignments: decide each role
+        // once per goal (its pattern, or None when it does not grant or a block removes it)
+        let mut by_role: Vec<Option<Option<String>>> = vec![None; m.roles.len()];
         for (_, asg) in self.candidate_assignments(s) {
-            let role = m.role(asg.role);
-            let RoleGrant::Yes(pattern) = role.grant(action) else {
+            let decided = match by_role.get(asg.role.0 as usize) {
+                Some(Some(d)) => d.clone(),
+                _ => {
+                    let d = self
+                        .role_grant(asg.role, action)
+                        .filter(|_| self.g.block_for(s, action, Some(asg.role)).is_none());
+                    if let Some(slot) = by_role.get_mut(asg.role.0 as usize) {
+                        *slot = Some(d.clone());
+                    }
+                    d
+                }
+            };
+            let Some(pattern) = decided else {
                 continue;
             };
-            if self.g.block_for(s, action, Some(asg.role)).is_some() {
-                continue;
-            }
-            let step = Step {
-                rule: "RBAC-SCOPE",
-                text: scope_text(m, asg, s, action, &pattern),
-                source: asg.source.clone(),
-                assumed: asg.assumed,
+            // existence only (light): a step text is kept only when it is assumed
+            let tail = if self.light && !asg.assumed {
+                Vec::new()
+            } else {
+                let mut tail = vec![Step {
+                    rule: "RBAC-SCOPE",
+                    text: scope_text(m, asg, s, action, &pattern),
+                    source: asg.source.clone(),
+                    assumed: asg.assumed,
+                }];
+                tail.extend(self.notes(s, action));
+                tail
             };
-            let mut tail = vec![step];
-            tail.extend(self.notes(s, action));
-            self.expand(asg.principal, tail, s, action, out, &mut seen);
+            self.expand(asg.principal, tail, &denies, out, &mut seen);
         }
         let grants: Vec<_> = m
             .scope(s)
@@ -190,24 +233,50 @@ impl<'a> Search<'a> {
             .flat_map(|a| self.g.grants.get(a).into_iter().flatten())
             .collect();
         for gr in grants {
+            if !self.admits(gr.principal) {
+                continue; // expand would stop at the holder
+            }
             let ok = match &gr.what {
                 GrantKind::Role(r) => {
-                    m.role(*r).grants(action) && self.g.block_for(s, action, Some(*r)).is_none()
+                    self.role_grant(*r, action).is_some()
+                        && self.g.block_for(s, action, Some(*r)).is_none()
                 }
                 GrantKind::Pattern(p) => crate::model::role::action_matches(p, action),
             };
             if !ok {
                 continue;
             }
-            let mut tail = vec![Step {
-                rule: gr.rule,
-                text: gr.text.clone(),
-                source: gr.source.clone(),
-                assumed: false,
-            }];
-            tail.extend(self.notes(s, action));
-            self.expand(gr.principal, tail, s, action, out, &mut seen);
+            let tail = if self.light {
+                Vec::new()
+            } else {
+                let mut tail = vec![Step {
+                    rule: gr.rule,
+                    text: gr.text.clone(),
+                    source: gr.source.clone(),
+                    assumed: false,
+                }];
+                tail.extend(self.notes(s, action));
+                tail
+            };
+            self.expand(gr.principal, tail, &denies, out, &mut seen);
         }
+    }
+
+    /// The pattern by which `role` grants `action` (None: it does not, or NotActions remove
+    /// it), decided once per search: what-can asks the same few actions at every scope.
+    fn role_grant(&mut self, role: RoleId, action: &str) -> Option<String> {
+        if let Some(d) = self.role_grants.get(action).and_then(|r| r.get(&role)) {
+            return d.clone();
+        }
+        let d = match self.m.role(role).grant(action) {
+            RoleGrant::Yes(p) => Some(p),
+            _ => None,
+        };
+        self.role_grants
+            .entry(action.to_string())
+            .or_default()
+            .insert(role, d.clone());
+        d
     }
 
     fn notes(&self, s: ScopeId, action: &str) -> Vec<Step> {
@@ -228,21 +297,21 @@ impl<'a> Search<'a> {
         &mut self,
         holder: PrincipalId,
         tail: Vec<Step>,
-        s: ScopeId,
-        action: &str,
+        denies: &[&'a Deny],
         out: &mut Holders,
-        seen: &mut HashSet<PrincipalId>,
+        seen: &mut Seen,
     ) {
-        // the chain is kept as ids (holder first) and the index of each member entry in its
-        // group; step texts are built only for paths that are kept
-        let mut stack: Vec<(PrincipalId, Vec<PrincipalId>, Vec<u32>)> =
-            vec![(holder, vec![holder], Vec::new())];
-        while let Some((p, nodes, idx)) = stack.pop() {
+        // the chains share one arena: each entry is (principal, parent entry, index of the
+        // member entry in the parent group); step texts are built only for paths that are kept
+        let mut arena: Vec<(PrincipalId, u32, u32)> = vec![(holder, u32::MAX, 0)];
+        let mut stack: Vec<u32> = vec![0];
+        while let Some(at) = stack.pop() {
+            let p = arena[at as usize].0;
             // existence only: a principal reached once (and its members) needs no second visit
             if !self.admits(p) || (self.light && !seen.insert(p)) {
                 continue;
             }
-            match self.denied(p, s, action) {
+            match denied_by(self.m, denies, p) {
                 Some(_) => {} // why_not reports the deny
                 None if out.get(&p).is_some_and(|set| set.paths.len() >= self.cap) => {
                     // over the cap: count it without building the path
@@ -250,26 +319,18 @@ impl<'a> Search<'a> {
                         set.more += 1;
                     }
                 }
-                None if self.light => {
-                    let steps = if tail.iter().any(|t| t.assumed) {
+                None => {
+                    // principal first, holder last
+                    let (path_nodes, idx) = chain(&arena, at);
+                    let steps = if !self.light {
+                        let mut steps = self.membership_steps(&path_nodes, &idx);
+                        steps.extend(tail.iter().cloned());
+                        steps
+                    } else if tail.iter().any(|t| t.assumed) {
                         tail.clone()
                     } else {
                         Vec::new()
                     };
-                    self.push(
-                        out,
-                        p,
-                        RawPath {
-                            steps,
-                            nodes: nodes.iter().rev().copied().collect(),
-                        },
-                    );
-                }
-                None => {
-                    let mut steps = self.membership_steps(&nodes, &idx);
-                    steps.extend(tail.iter().cloned());
-                    let mut path_nodes = nodes.clone();
-                    path_nodes.reverse();
                     self.push(
                         out,
                         p,
@@ -281,29 +342,26 @@ impl<'a> Search<'a> {
                 }
             }
             for (i, (mem, _)) in self.m.principal(p).members.iter().enumerate() {
-                if nodes.contains(mem) {
+                if on_chain(&arena, at, *mem) {
                     continue;
                 }
-                let mut n = nodes.clone();
-                n.push(*mem);
-                let mut x = idx.clone();
-                x.push(i as u32);
-                stack.push((*mem, n, x));
+                arena.push((*mem, at, i as u32));
+                stack.push((arena.len() - 1) as u32);
             }
         }
     }
 
-    /// RBAC-GROUP steps for a chain holder → … → member, principal first.
+    /// RBAC-GROUP steps for a chain principal → … → holder (principal first); `idx[k]` is the
+    /// index of `nodes[k]` among the members of the group `nodes[k + 1]`.
     fn membership_steps(&self, nodes: &[PrincipalId], idx: &[u32]) -> Vec<Step> {
         let m = self.m;
-        (1..nodes.len())
-            .rev()
-            .map(|i| {
-                let (group, member) = (nodes[i - 1], nodes[i]);
+        (0..nodes.len().saturating_sub(1))
+            .map(|k| {
+                let (member, group) = (nodes[k], nodes[k + 1]);
                 let source = m
                     .principal(group)
                     .members
-                    .get(idx[i - 1] as usize)
+                    .get(idx[k] as usize)
                     .map(|(_, s)| s.clone())
                     .unwrap_or_default();
                 Step {
@@ -346,32 +404,29 @@ impl<'a> Search<'a> {
 
     /// The deny assignment that blocks `action` at `s` for `p`, if any (RBAC-DENY).
     pub fn denied(&self, p: PrincipalId, s: ScopeId, action: &str) -> Option<&'a Deny> {
+        denied_by(self.m, &self.denies_for(s, action), p)
+    }
+
+    /// The deny assignments that cover `action` at `s` (inherited unless doNotApplyToChildScopes),
+    /// whoever they name: decided once per goal, then checked per principal with `denied_by`.
+    fn denies_for(&self, s: ScopeId, action: &str) -> Vec<&'a Deny> {
         let m = self.m;
         if m.denies.is_empty() {
-            return None;
+            return Vec::new();
         }
-        let groups = m.groups_of(p);
-        let member = |x: &PrincipalId| *x == p || groups.contains(x);
-        for &anc in &m.scope(s).ancestors {
-            for d in m.denies_at(anc) {
-                if d.no_children && anc != s || !d.covers_action(action) {
-                    continue;
-                }
-                let applies = d.principals.iter().any(|t| match t {
-                    DenyTarget::Everyone => true,
-                    DenyTarget::Principal(x) => member(x),
-                    DenyTarget::Unknown(_) => false,
-                });
-                if applies && !d.excluded.iter().any(member) {
-                    return Some(d);
-                }
-            }
-        }
-        None
+        m.scope(s)
+            .ancestors
+            .iter()
+            .flat_map(|&anc| {
+                m.denies_at(anc)
+                    .filter(move |d| !(d.no_children && anc != s) && d.covers_action(action))
+            })
+            .collect()
     }
 
     fn derived(&mut self, s: ScopeId, action: &str, out: &mut Holders) {
-        let derivs: Vec<_> = self.g.derivations_for(s, action).cloned().collect();
+        let g: &'a AccessGraph = self.g; // borrowed from the graph, not from self
+        let derivs: Vec<_> = g.derivations_for(s, action).collect();
         for d in derivs {
             let reqs: Vec<Rc<Holders>> = d
                 .requires
@@ -394,6 +449,33 @@ impl<'a> Search<'a> {
                 }
             }
         }
+    }
+
+    /// Who can act as `ident` through its `k`-th acts-as edge `e` (holders of every goal it
+    /// requires), with their paths. The answer does not depend on the goal being searched, so
+    /// it is kept for the search, unless a required goal was still being evaluated (a cycle):
+    /// that answer is partial and is not kept.
+    fn edge_actors(
+        &mut self,
+        ident: PrincipalId,
+        k: usize,
+        e: &'a ActsAs,
+    ) -> Rc<Vec<(PrincipalId, Vec<RawPath>)>> {
+        if let Some(r) = self.edge_memo.get(&(ident, k)) {
+            return r.clone();
+        }
+        let mut partial = false;
+        let mut reqs = Vec::with_capacity(e.requires.len());
+        for (rs, ra) in &e.requires {
+            let key = (*rs, self.action_id(ra));
+            partial |= self.visiting.contains(&key);
+            reqs.push(self.holders(*rs, ra));
+        }
+        let r = Rc::new(self.conjoin(&reqs));
+        if !partial {
+            self.edge_memo.insert((ident, k), r.clone());
+        }
+        r
     }
 
     /// Principals holding every goal in `reqs`, with the paths of all halves concatenated.
@@ -450,25 +532,26 @@ impl<'a> Search<'a> {
             }
             for ident in todo {
                 done.insert(ident);
-                let edges = self.g.acts_as.get(&ident).cloned().unwrap_or_default();
+                let g: &'a AccessGraph = self.g;
+                let edges = g.acts_as.get(&ident).into_iter().flatten();
                 let ident_paths = out.get(&ident).map(|s| s.paths.clone()).unwrap_or_default();
-                for e in edges.into_iter().filter(|e| e.applies(s, action)) {
-                    let reqs: Vec<Rc<Holders>> = e
-                        .requires
-                        .iter()
-                        .map(|(rs, ra)| self.holders(*rs, ra))
-                        .collect();
+                for (k, e) in edges.enumerate().filter(|(_, e)| e.applies(s, action)) {
+                    let actors = self.edge_actors(ident, k, e);
+                    if actors.is_empty() {
+                        continue;
+                    }
                     let step = Step {
                         rule: e.rule,
                         text: e.text.clone(),
                         source: e.source.clone(),
                         assumed: false,
                     };
-                    for (actor, combos) in self.conjoin(&reqs) {
+                    for (actor, combos) in actors.iter() {
+                        let actor = *actor;
                         if self.full(out, actor, combos.len() * ident_paths.len()) {
                             continue;
                         }
-                        for c in &combos {
+                        for c in combos {
                             for ip in &ident_paths {
                                 if ip.nodes.iter().any(|n| c.nodes.contains(n)) {
                                     continue; // no principal twice on one path
@@ -496,6 +579,71 @@ impl<'a> Search<'a> {
         if let Some(set) = &self.only {
             out.retain(|p, _| set.contains(p));
         }
+    }
+}
+
+/// The first of `denies` that applies to `p` (RBAC-DENY): it names everyone, `p` or one of its
+/// groups, and excludes neither.
+fn denied_by<'a>(m: &Model, denies: &[&'a Deny], p: PrincipalId) -> Option<&'a Deny> {
+    if denies.is_empty() {
+        return None;
+    }
+    let groups = m.groups_of(p);
+    let member = |x: &PrincipalId| *x == p || groups.contains(x);
+    denies.iter().copied().find(|d| {
+        d.principals.iter().any(|t| match t {
+            DenyTarget::Everyone => true,
+            DenyTarget::Principal(x) => member(x),
+            DenyTarget::Unknown(_) => false,
+        }) && !d.excluded.iter().any(member)
+    })
+}
+
+/// Principals already expanded for one goal: a bit per principal (ids are dense indexes).
+struct Seen(Vec<u64>);
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        Seen(vec![0; n.div_ceil(64)])
+    }
+    /// Mark `p`; false when it was marked already.
+    fn insert(&mut self, p: PrincipalId) -> bool {
+        let (w, b) = (p.0 as usize / 64, p.0 % 64);
+        if w >= self.0.len() {
+            self.0.resize(w + 1, 0);
+        }
+        let fresh = self.0[w] & (1 << b) == 0;
+        self.0[w] |= 1 << b;
+        fresh
+    }
+}
+
+/// The chain ending at arena entry `at`, principal first, holder last, with each member's
+/// index in the next (parent) group.
+fn chain(arena: &[(PrincipalId, u32, u32)], mut at: u32) -> (Vec<PrincipalId>, Vec<u32>) {
+    let (mut nodes, mut idx) = (Vec::new(), Vec::new());
+    loop {
+        let (p, parent, i) = arena[at as usize];
+        nodes.push(p);
+        if parent == u32::MAX {
+            return (nodes, idx);
+        }
+        idx.push(i);
+        at = parent;
+    }
+}
+
+/// Is `p` on the chain ending at arena entry `at`?
+fn on_chain(arena: &[(PrincipalId, u32, u32)], mut at: u32, p: PrincipalId) -> bool {
+    loop {
+        let (q, parent, _) = arena[at as usize];
+        if q == p {
+            return true;
+        }
+        if parent == u32::MAX {
+            return false;
+        }
+        at = parent;
     }
 }
 

@@ -20,9 +20,7 @@ use crate::finding::{Finding, Severity};
 use crate::source::Source;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::thread;
 
 /// Size and shape limits that keep hostile input from exhausting memory, stack or time.
 #[derive(Debug, Clone)]
@@ -178,48 +176,13 @@ fn finish(mut project: RawProject, parts: Vec<RawProject>) -> RawProject {
     project
 }
 
-/// Run `f` over `items` on all cores; results in input order.
+/// Run `f` over `items` on all cores; results in input order. An item whose parse panicked
+/// (a bug) contributes nothing rather than taking the other files with it.
 fn parallel<T: Sync, F: Fn(&T) -> RawProject + Sync>(items: &[T], f: F) -> Vec<RawProject> {
-    let workers = thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            done.push((i, f(item)));
-        }
-        done
-    };
-    let mut results: Vec<(usize, RawProject)> = thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .filter_map(|_| {
-                thread::Builder::new()
-                    .stack_size(STACK)
-                    .spawn_scoped(s, work)
-                    .ok()
-            })
-            .collect();
-        let mut all = Vec::new();
-        for h in handles {
-            all.extend(h.join().unwrap_or_default());
-        }
-        all
-    });
-    // Items a failed worker never finished (no thread could be spawned, or one died): mark them.
-    results.sort_by_key(|(i, _)| *i);
-    let mut out = Vec::with_capacity(items.len());
-    let mut it = results.into_iter().peekable();
-    for i in 0..items.len() {
-        match it.next_if(|(j, _)| *j == i) {
-            Some((_, p)) => out.push(p),
-            None => out.push(RawProject::default()),
-        }
-    }
-    out
+    crate::par::map(items, Some(STACK), f)
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect()
 }
 
 /// Stack for parser threads: deep (but within-limit) nesting recurses.

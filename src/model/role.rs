@@ -115,13 +115,21 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     // `*` (collapsing each `/*/` in turn was exponential in their count).
     let p = pattern.as_bytes();
     let a = action.as_bytes();
+    // Fast answers first: most patterns tested against an action differ in their literal start
+    // (another provider or resource type), and many have no `*` at all.
+    let Some(first_star) = p.iter().position(|&c| c == b'*') else {
+        return pattern.eq_ignore_ascii_case(action);
+    };
+    if a.len() < first_star || !p[..first_star].eq_ignore_ascii_case(&a[..first_star]) {
+        return false;
+    }
     let (n, m) = (p.len(), a.len());
     // ok[j] for the current pattern position i: does p[i..] match a[j..]?
     let mut next = vec![false; m + 1];
     next[m] = true; // empty pattern matches empty action
     let mut after_next = vec![false; m + 1]; // row i + 2
+    let mut cur = vec![false; m + 1];
     for i in (0..n).rev() {
-        let mut cur = vec![false; m + 1];
         // `/*/` may also stand for `/`: the star matches nothing and its `/` is skipped.
         let collapse = p[i] == b'*' && i > 0 && p[i - 1] == b'/' && p.get(i + 1) == Some(&b'/');
         let mut star = false; // the star matches a[j..k] for some k, then p[i+1..] matches a[k..]
@@ -133,7 +141,9 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
                 j < m && p[i].eq_ignore_ascii_case(&a[j]) && next[j + 1]
             };
         }
-        after_next = std::mem::replace(&mut next, cur);
+        // rotate the rows: after_next <- next <- cur, and reuse the oldest as the next cur
+        std::mem::swap(&mut after_next, &mut next);
+        std::mem::swap(&mut next, &mut cur);
     }
     next[0]
 }
