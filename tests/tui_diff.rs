@@ -482,6 +482,9 @@ fn a_reload_of_new_compares_it_with_old_again() {
     )
     .unwrap();
     feed(&mut a, [Action::Reload]);
+    // NEW's broken file is still a problem of its own (OLD's findings do not count)
+    let msg = a.message.clone().unwrap();
+    assert!(msg.contains("reloaded new · 1 file problem (F)"), "{msg}");
     let d = engine_diff(&old, &new);
     assert!(d
         .lost
@@ -512,4 +515,79 @@ fn diff_screen_80x24() {
         "diff_changed_only_ascii_80x24",
         text(&a, &Theme::new(false, true))
     );
+}
+
+#[test]
+fn the_reverse_diff_loses_what_was_gained_and_old_file_problems_are_not_news() {
+    let (_d, old, new) = crafted();
+    // OLD is the snapshot with the broken file and the extra role
+    let mut a = diff_app(&new, &old, 200, 40);
+    let d = engine_diff(&new, &old);
+    assert!(d
+        .lost
+        .iter()
+        .any(|c| c.principal.name == "security-reviewers" && c.reference == "storage:stlake"));
+    // the first message counts OLD's own file problems
+    assert!(a
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("OLD: 1 file problem"));
+    select(&mut a, "stlake");
+    let row = a
+        .access
+        .rows
+        .iter()
+        .find(|r| r.name == "security-reviewers")
+        .expect("the group that lost its role is listed");
+    assert_eq!(row.mark(), Some(Mark::Lost));
+    // OLD's broken file is a resolved finding, not a problem of the project on screen
+    assert!(a
+        .findings
+        .rows
+        .iter()
+        .any(|r| r.rule == "LOAD" && r.mark == Some(Mark::Lost)));
+    feed(&mut a, [Action::Reload]);
+    let msg = a.message.clone().unwrap();
+    assert!(!msg.contains("file problem"), "{msg}");
+    let status = text(&a, &plain()).lines().next().unwrap().to_string();
+    let present = a.engine().lint().len();
+    assert!(
+        status.contains(&format!("{present} findings (F)")),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_chosen_action_marks_only_its_own_changes() {
+    let (_d, old, new) = crafted();
+    let mut a = diff_app(&old, &new, 120, 40);
+    select(&mut a, "ep-fraud");
+    let choose = |a: &mut AppState, op: &str| {
+        let i = reach::engine::action::OPERATIONS
+            .iter()
+            .position(|o| *o == op)
+            .unwrap();
+        feed(a, [Action::ChooseAction, Action::Move(Move::Top)]);
+        feed(a, (0..=i).map(|_| Action::Move(Move::Down)));
+        feed(a, [Action::Select]);
+        assert_eq!(a.action, Some(op));
+    };
+    // judy lost score: listed under score, not under read
+    choose(&mut a, "score");
+    assert!(a
+        .access
+        .rows
+        .iter()
+        .any(|r| r.name == "judy@contoso.com" && r.mark() == Some(Mark::Lost)));
+    choose(&mut a, "read");
+    assert!(a.access.rows.iter().all(|r| r.name != "judy@contoso.com"));
+    assert!(a
+        .access
+        .rows
+        .iter()
+        .filter_map(|r| r.diff.as_ref())
+        .all(|d| [&d.gained, &d.lost, &d.changed]
+            .iter()
+            .all(|ops| ops.iter().all(|o| o == "read"))));
 }

@@ -109,11 +109,11 @@ impl AppState {
         self.message = Some(msg);
     }
 
-    /// Load problems (files that could not be read or parsed) among the findings.
+    /// Load problems (files that could not be read or parsed) among the findings (not those
+    /// `--diff` lists as resolved).
     pub(super) fn load_errors(&self) -> usize {
         self.findings
-            .rows
-            .iter()
+            .present()
             .filter(|f| f.rule == "LOAD" && f.severity == Severity::Error)
             .count()
     }
