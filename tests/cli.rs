@@ -249,3 +249,73 @@ fn demo_is_built_in() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
 }
+
+#[test]
+fn diff_flag_with_a_missing_folder_fails_cleanly_without_a_terminal() {
+    let f = fixture();
+    let f = f.to_str().unwrap();
+    let missing = "/nonexistent/reach-snapshot";
+    for (args, which) in [
+        (["--diff", missing, f], "--diff OLD"),
+        (["--diff", f, missing], "--diff NEW"),
+    ] {
+        let o = reach(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains(missing) && err.contains("not found"), "{err}");
+        assert!(err.contains(which), "{err}");
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // a folder with nothing reach recognises
+    let empty = tempfile::tempdir().unwrap();
+    let o = reach(&["--diff", empty.path().to_str().unwrap(), f]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("nothing could be loaded"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn diff_flag_rejects_what_it_cannot_be_combined_with() {
+    let f = fixture();
+    let f = f.to_str().unwrap();
+    for (args, says) in [
+        (vec!["--diff", f], "2 values required"),
+        (vec!["--diff", f, f, "--demo"], "cannot be used with"),
+        (vec![f, "--diff", f, f], "cannot be used with"),
+        (vec!["--diff", f, f, "lint"], "use `reach diff OLD NEW`"),
+    ] {
+        let o = reach(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn diff_flag_without_a_terminal_prints_the_summary_and_the_diff() {
+    let new = project_with(&team_c_data_scientist());
+    let old = fixture();
+    let o = reach(&[
+        "--diff",
+        old.to_str().unwrap(),
+        new.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("reach: loaded "), "{out}");
+    assert!(
+        out.contains(&format!("Compared with {}:", old.display())),
+        "{out}"
+    );
+    assert!(out.contains("Access gained: "), "{out}");
+    // the group's new role at the subscription reaches its member alice
+    assert!(out.contains("\n+ alice@contoso.com "), "{out}");
+    assert!(
+        !out.contains("\x1b["),
+        "no terminal control sequences in a pipe"
+    );
+}

@@ -3,6 +3,8 @@
 //! tmux is not installed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod crafted;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -116,6 +118,57 @@ fn demo_in_tmux_filter_select_help_quit_and_the_terminal_is_restored() {
         "{line}"
     );
     assert!(line.split_whitespace().any(|w| w == "echo"), "{line}");
+}
+
+/// `reach --diff OLD NEW` on the crafted snapshots: the status line counts the diff, ep-fraud
+/// lists the principals that lost access with the gone path, D lists only what changed.
+#[test]
+fn diff_in_tmux_marks_gained_and_lost_access_and_d_filters() {
+    if !have_tmux() {
+        eprintln!("note: tmux is not installed; skipping the end-to-end --diff test");
+        return;
+    }
+    let (_dir, old, _new) = crafted::crafted_with_losses();
+    let bin = env!("CARGO_BIN_EXE_reach");
+    let s = Session(format!("reach-e2e-diff-{}", std::process::id()));
+    s.tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &s.0,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "env",
+        "-u",
+        "TMUX",
+        "TERM=xterm-256color",
+        "sh",
+    ]);
+    s.tmux(&["set-option", "-t", &s.0, "escape-time", "0"]);
+    // run from the snapshots' parent so that OLD is named `old` on screen
+    s.literal(&format!(
+        "cd '{}' && clear; {bin} --diff old new; echo EXIT=$?\n",
+        old.parent().unwrap().display()
+    ));
+    let start = s.wait_for(&["diff: ", " lost, ", "vs old (D)", "Resources ("]);
+    assert!(start.contains("+ gained  - lost"), "{start}");
+    assert!(start.contains("~"), "{start}");
+
+    s.literal("/ep-fraud");
+    s.wait_for(&["/ep-fraud"]);
+    s.keys(&["Enter"]);
+    let sel = s.wait_for(&["Access to ep-fraud", "- judy@contoso.com", "- scorers"]);
+    assert!(sel.contains("- gone path 1"), "{sel}");
+    assert!(sel.contains("- lost: score"), "{sel}");
+
+    s.keys(&["Escape"]);
+    s.literal("D");
+    let only = s.wait_for(&["Resources (", " changed)", "listing only what changed"]);
+    assert!(!only.contains("grace@contoso.com"), "{only}");
+    s.literal("q");
+    s.wait_for(&["EXIT=0"]);
 }
 
 #[test]

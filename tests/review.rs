@@ -4,8 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod crafted;
+
+use crafted::{crafted, demo};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn reach(args: &[&str]) -> Output {
@@ -24,22 +26,6 @@ fn ok(args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8(o.stdout).unwrap()
-}
-
-fn demo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-configs/demo")
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let t = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
-        }
-    }
 }
 
 fn snapshot(name: &str, body: &str) {
@@ -255,46 +241,6 @@ fn matrix_snapshots() {
     assert_eq!(ivan["cells"]["keyvault:kv-main"]["class"], "secrets");
     let o = reach(&["matrix", "--demo", "--resources", "nope"]);
     assert_eq!(o.status.code(), Some(2));
-}
-
-/// Two snapshots of the demo: NEW adds a role to a group, drops the deny assignment and switches
-/// ep-churn from key to aad_token.
-fn crafted() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
-    copy(&demo(), &old);
-    copy(&demo(), &new);
-    let ra = new.join("azure/role-assignments.json");
-    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&ra).unwrap()).unwrap();
-    let sub = "/subscriptions/6f3c2a1b-9d8e-4c7f-a5b6-1e2d3c4b5a69";
-    let groups: Value =
-        serde_json::from_str(&std::fs::read_to_string(new.join("azure/groups.json")).unwrap())
-            .unwrap();
-    let reviewers = groups["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["displayName"] == "security-reviewers")
-        .unwrap()["id"]
-        .clone();
-    v.as_array_mut().unwrap().push(serde_json::json!({
-        "id": format!("{sub}/resourceGroups/rg-ml/providers/Microsoft.Authorization/roleAssignments/11111111-2222-3333-4444-555555555555"),
-        "name": "11111111-2222-3333-4444-555555555555",
-        "principalId": reviewers,
-        "principalName": "security-reviewers",
-        "principalType": "Group",
-        "roleDefinitionId": format!("{sub}/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"),
-        "roleDefinitionName": "Storage Blob Data Reader",
-        "scope": format!("{sub}/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stlake"),
-        "type": "Microsoft.Authorization/roleAssignments"
-    }));
-    std::fs::write(&ra, serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    std::fs::remove_file(new.join("azure/deny-assignments.json")).unwrap();
-    let ep = new.join("azureml/endpoints/ep-churn/endpoint.yml");
-    let y = std::fs::read_to_string(&ep).unwrap();
-    assert!(y.contains("auth_mode: key"));
-    std::fs::write(&ep, y.replace("auth_mode: key", "auth_mode: aad_token")).unwrap();
-    (dir, old, new)
 }
 
 fn has(changes: &Value, who: &str, action: &str, res: &str) -> bool {

@@ -169,8 +169,17 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         crate::mask::request();
     }
     let Some(cmd) = &cli.command else {
-        return summary(cli);
+        return match &cli.diff {
+            Some(paths) => diff_tui(cli, paths),
+            None => summary(cli),
+        };
     };
+    if cli.diff.is_some() {
+        return Err(Failure::usage(
+            "reach: --diff OLD NEW opens the terminal UI and takes no command; \
+             for a report, use `reach diff OLD NEW`",
+        ));
+    }
     match cmd {
         Command::WhoCan {
             resource,
@@ -311,6 +320,51 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
         path: if demo { None } else { cli.path.clone() },
         watch: cli.watch,
     };
-    crate::tui::run(e, opts).map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
+    crate::tui::run(e, opts, None)
+        .map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
+    Ok(exit::OK)
+}
+
+/// `reach --diff OLD NEW`: the terminal UI on NEW, marking what changed since OLD. Both are
+/// loaded as `reach diff` loads them (nothing loadable in either: exit 2). When stdout or stdin
+/// is not a terminal, NEW's text summary and the diff as text instead.
+fn diff_tui(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Failure> {
+    use std::io::IsTerminal;
+    let [old_path, new_path] = paths else {
+        return Err(Failure::usage("reach: --diff takes OLD NEW"));
+    };
+    let tty = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    let none = WhatIf::default();
+    // in the TUI, load problems are findings (F), not lines on a screen about to be replaced
+    let which = |what: &'static str| {
+        move |mut f: Failure| {
+            f.message.push_str(&format!(" (--diff {what})"));
+            f
+        }
+    };
+    let mut old = open_with(Some(old_path), false, tty, &none).map_err(which("OLD"))?;
+    let mut new = open_with(Some(new_path), false, tty, &none).map_err(which("NEW"))?;
+    if !tty {
+        let d = crate::engine::diff::diff_snapshots(&mut old, &mut new);
+        emit(&crate::report::text::summary(&new, false));
+        emit(&format!(
+            "\nCompared with {}:\n",
+            crate::text::show(&old_path.display().to_string())
+        ));
+        emit(&crate::report::diff::text(&d));
+        return Ok(exit::OK);
+    }
+    let opts = crate::tui::Options {
+        no_color: cli.no_color,
+        ascii: cli.ascii,
+        path: Some(new_path.clone()),
+        watch: cli.watch,
+    };
+    let old = crate::tui::Baseline {
+        engine: old,
+        label: old_path.display().to_string(),
+    };
+    crate::tui::run(new, opts, Some(old))
+        .map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
     Ok(exit::OK)
 }

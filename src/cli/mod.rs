@@ -31,9 +31,15 @@ pub struct Cli {
     /// TUI: ASCII borders and glyphs.
     #[arg(long, global = true)]
     pub ascii: bool,
-    /// TUI: reload when a file in the project folder changes (r reloads by hand).
+    /// TUI: reload when a file in the project folder changes (r reloads by hand). With --diff,
+    /// NEW is reloaded and compared with OLD again.
     #[arg(long)]
     pub watch: bool,
+    /// TUI: open NEW and mark the access gained (+), lost (-) and reached another way (~)
+    /// since OLD, and the findings added and resolved (the comparison of `reach diff OLD NEW`);
+    /// D lists only what changed.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["path", "demo"])]
+    pub diff: Option<Vec<PathBuf>>,
     /// Show stable pseudonyms (user-07, group-03, sp-01, sub-1, tenant-1) instead of the names
     /// of users, groups, service principals, subscriptions and tenants. Secrets are always
     /// redacted.

@@ -9,9 +9,6 @@ use crate::model::ResKind;
 use crate::report::{dot, json, markdown, matrix, mermaid};
 use clap::CommandFactory;
 
-/// Paths compared per access by `reach diff`.
-const DIFF_MAX_PATHS: usize = 64;
-
 use super::commands::lookup_err;
 
 /// `reach export --format markdown|dot|mermaid [--resource R | --principal P]`.
@@ -171,10 +168,7 @@ pub fn run(cli: &Cli, cmd: &Command) -> Result<u8, Failure> {
             let none = WhatIf::default();
             let mut old = open_with(Some(old_path), false, false, &none)?;
             let mut new = open_with(Some(new_path), false, false, &none)?;
-            // compare whole path sets, not the first few shown per principal
-            old.max_paths = DIFF_MAX_PATHS;
-            new.max_paths = DIFF_MAX_PATHS;
-            let d = diff::diff(&old, &new);
+            let d = diff::diff_snapshots(&mut old, &mut new);
             emit(&match format {
                 DiffFormat::Text => crate::report::diff::text(&d),
                 DiffFormat::Json => json::to_string(&d) + "\n",

@@ -6,7 +6,7 @@
 use super::review::{class_of, AccessClass, HopIndex};
 use super::{AccessPath, Engine, PrincipalRef, ResourceRef};
 use crate::finding::Finding;
-use crate::model::ResKind;
+use crate::model::{Model, PrincipalId, ResKind, ScopeId};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -45,6 +45,26 @@ impl Diff {
             && self.changed.is_empty()
             && self.findings_added.is_empty()
             && self.findings_resolved.is_empty()
+    }
+}
+
+/// Paths compared per access: whole path sets, not the first few a query shows per principal.
+pub const MAX_PATHS: usize = 64;
+
+impl Change {
+    /// This change's principal in `m` (another snapshot): matched as the diff matches them, by
+    /// name (case-insensitive) and kind.
+    pub fn principal_in(&self, m: &Model) -> Option<PrincipalId> {
+        let name = &self.principal.name;
+        m.principals_by_key(name).iter().copied().find(|&p| {
+            let pr = m.principal(p);
+            pr.kind == self.principal.kind && pr.name.eq_ignore_ascii_case(name)
+        })
+    }
+
+    /// This change's resource in `m` (another snapshot), by ARM ID.
+    pub fn resource_in(&self, m: &Model) -> Option<ScopeId> {
+        m.scope_by_arm(&self.resource.id)
     }
 }
 
@@ -95,7 +115,8 @@ fn access(e: &Engine) -> BTreeMap<Key, Change> {
     out
 }
 
-fn finding_key(f: &Finding) -> (String, crate::finding::Severity, String, String) {
+/// What makes two findings the same finding for the diff: rule, severity, message, subject.
+pub fn finding_key(f: &Finding) -> (String, crate::finding::Severity, String, String) {
     (
         f.rule.clone(),
         f.severity,
@@ -104,7 +125,18 @@ fn finding_key(f: &Finding) -> (String, crate::finding::Severity, String, String
     )
 }
 
-/// Compare two snapshots.
+/// Compare two snapshots over their whole path sets (`MAX_PATHS` per access); each engine's
+/// own cap is put back afterwards.
+pub fn diff_snapshots(old: &mut Engine, new: &mut Engine) -> Diff {
+    let caps = (old.max_paths, new.max_paths);
+    old.max_paths = MAX_PATHS;
+    new.max_paths = MAX_PATHS;
+    let d = diff(old, new);
+    (old.max_paths, new.max_paths) = caps;
+    d
+}
+
+/// Compare two snapshots (with each engine's path cap).
 pub fn diff(old: &Engine, new: &Engine) -> Diff {
     let a = access(old);
     let b = access(new);
@@ -161,5 +193,84 @@ pub fn diff(old: &Engine, new: &Engine) -> Diff {
             .filter(|f| !kb.contains(&finding_key(f)))
             .cloned()
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Assignment;
+
+    fn demo() -> crate::model::Model {
+        crate::model::build(crate::demo::load())
+    }
+
+    /// NEW = the demo with grace holding Endpoint Scorer on ep-fraud, and without the
+    /// `scorers` group's assignment.
+    fn changed() -> crate::model::Model {
+        let mut m = demo();
+        let grace = m.resolve_principal("grace@contoso.com").unwrap();
+        let role = m.resolve_role("Endpoint Scorer").unwrap();
+        let ep = m.resolve_resource("endpoint:ep-fraud").unwrap();
+        let scorers = m.resolve_principal("scorers").unwrap();
+        let revoked = m.find_assignments(scorers, role, ep);
+        assert_eq!(revoked.len(), 1);
+        m.assume(
+            vec![Assignment {
+                principal: grace,
+                role,
+                scope: ep,
+                condition: None,
+                source: crate::source::Source::Assumed,
+                assumed: false,
+            }],
+            &revoked,
+        );
+        m
+    }
+
+    #[test]
+    fn diff_snapshots_compares_whole_path_sets_and_puts_the_caps_back() {
+        let mut old = Engine::new(demo());
+        let mut new = Engine::new(changed());
+        new.max_paths = 3;
+        let d = diff_snapshots(&mut old, &mut new);
+        assert_eq!(
+            (old.max_paths, new.max_paths),
+            (crate::engine::DEFAULT_MAX_PATHS, 3)
+        );
+        let find = |cs: &[Change], who: &str| {
+            cs.iter()
+                .find(|c| {
+                    c.principal.name == who
+                        && c.action == "score"
+                        && c.reference == "endpoint:ep-fraud"
+                })
+                .cloned()
+        };
+        let g = find(&d.gained, "grace@contoso.com").expect("grace gained score");
+        let l = find(&d.lost, "scorers").expect("scorers lost score");
+        assert!(l.path.as_ref().unwrap().rules.contains(&"RBAC-SCOPE"));
+        // placed on NEW: by name and kind, and by ARM id
+        let m = new.model();
+        assert_eq!(
+            g.principal_in(m),
+            m.resolve_principal("grace@contoso.com").ok()
+        );
+        assert_eq!(l.principal_in(m), m.resolve_principal("scorers").ok());
+        assert_eq!(
+            g.resource_in(m),
+            m.resolve_resource("endpoint:ep-fraud").ok()
+        );
+        // the same name as another kind is not the same principal
+        let mut other = l.clone();
+        other.principal.kind = crate::model::PrincipalKind::User;
+        assert_eq!(other.principal_in(m), None);
+        // a finding matches itself and nothing with another message
+        let f = new.lint().into_iter().next().unwrap();
+        let mut g2 = f.clone();
+        assert_eq!(finding_key(&f), finding_key(&g2));
+        g2.message.push('!');
+        assert_ne!(finding_key(&f), finding_key(&g2));
     }
 }

@@ -31,6 +31,8 @@ pub enum Action {
     ClearAssumptions,
     /// Reload the project from disk (also sent by `--watch` when a file changes).
     Reload,
+    /// `--diff`: list only what changed in Resources and Identities, or everything again.
+    ToggleChangedOnly,
     /// Scroll the Paths pane (Up/Down one line, PageUp/PageDown a page).
     ScrollPaths(Move),
     Resize(u16, u16),

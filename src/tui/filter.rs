@@ -218,6 +218,11 @@ impl Filter {
         self.matches.clear();
         self.editing = false;
     }
+
+    /// Keep only the matches of rows `keep` accepts (a pane showing only some rows).
+    pub fn retain(&mut self, keep: impl Fn(usize) -> bool) {
+        self.matches.retain(|m| keep(m.idx));
+    }
 }
 
 #[cfg(test)]

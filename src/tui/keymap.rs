@@ -249,6 +249,13 @@ pub const KEYMAP: &[Binding] = &[
         None
     ),
     bind!(
+        P,
+        [k('D')],
+        Action::ToggleChangedOnly,
+        "--diff: list only what changed (again: everything)",
+        None
+    ),
+    bind!(
         PP,
         [k('y')],
         Action::Copy,

@@ -15,6 +15,8 @@ pub struct Listing {
     pub cursor: Cursor,
     /// Matched char positions of the rows in view while a filter is active: (row, positions).
     highlights: Vec<(usize, Vec<usize>)>,
+    /// The rows a filter may match (None: every row), e.g. only what changed under `--diff`.
+    only: Option<Vec<bool>>,
 }
 
 impl Listing {
@@ -133,8 +135,24 @@ impl Listing {
         self.filter.editing = true;
     }
 
+    /// Let a filter match only the rows `only` marks (None: every row); the query runs again.
+    pub fn set_only(&mut self, only: Option<Vec<bool>>) {
+        self.only = only;
+        let q = self.filter.query().to_string();
+        if !q.is_empty() {
+            let editing = self.filter.editing;
+            self.filter.clear();
+            self.set_query(&q);
+            self.filter.editing = editing;
+        }
+    }
+
     pub fn set_query(&mut self, q: &str) {
         self.filter.set_query(q, &self.haystack);
+        if let Some(only) = &self.only {
+            self.filter
+                .retain(|i| only.get(i).copied().unwrap_or(false));
+        }
         self.cursor.selected = 0;
         self.cursor.offset = 0;
         self.refresh_highlights();
@@ -164,5 +182,30 @@ impl Listing {
         }
         self.refresh_highlights();
         had
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_matches_only_the_allowed_rows_and_runs_again_when_they_change() {
+        let hay = ["ep-fraud", "ep-churn", "kv-main"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut l = Listing::new(hay);
+        l.set_height(5);
+        l.set_query("ep");
+        assert_eq!(l.len(), 2);
+        l.set_only(Some(vec![false, true, true]));
+        assert_eq!(l.len(), 1);
+        assert_eq!(l.current(), Some(1));
+        // narrowing keeps the restriction
+        l.push_char('-');
+        assert_eq!(l.len(), 1);
+        l.set_only(None);
+        assert_eq!(l.len(), 2);
     }
 }

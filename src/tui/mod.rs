@@ -2,7 +2,8 @@
 //! turns Actions into state changes and Effects (it alone calls the engine and caches the
 //! results), and `ui::draw` renders borrowed state with a `Theme`. The event loop blocks on
 //! input: an idle TUI writes nothing. With `--watch` it also wakes for file changes (a
-//! background thread polls the folder; see `watch`) and redraws only after a reload.
+//! background thread polls the folder; see `watch`) and redraws only after a reload. With
+//! `--diff OLD NEW` it opens NEW and marks what changed since OLD (`app::DiffMode`).
 
 pub mod action;
 pub mod app;
@@ -12,6 +13,7 @@ pub mod event;
 pub mod filter;
 pub mod keymap;
 pub mod listing;
+pub mod marks;
 pub mod mask;
 pub mod panes;
 pub mod terminal;
@@ -38,18 +40,31 @@ pub struct Options {
     pub watch: bool,
 }
 
+/// `--diff`: the snapshot the loaded project is compared with.
+pub struct Baseline {
+    pub engine: Engine,
+    /// How OLD is named on screen (the path as given; escaped when shown).
+    pub label: String,
+}
+
 /// How often the event loop looks at the watch channel while waiting for a key (only with
 /// `--watch`; it draws nothing unless a change arrived).
 const WATCH_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// Run the TUI on an engine until the user quits. The terminal is restored however it ends.
-pub fn run(engine: Engine, opts: Options) -> io::Result<()> {
+/// Run the TUI on an engine (compared with `old` under `--diff`) until the user quits. The
+/// terminal is restored however it ends.
+pub fn run(engine: Engine, opts: Options, old: Option<Baseline>) -> io::Result<()> {
     let theme = Theme::from_env(opts.no_color, opts.ascii);
     mask::refresh();
+    let mut app = AppState::new(engine, 80, 24);
+    app.source = opts.path.clone();
+    // the diff is computed before the screen is taken over
+    if let Some(b) = old {
+        app.load_diff(b.engine, &b.label);
+    }
     let mut guard = TerminalGuard::new()?;
     let size = guard.terminal.size()?;
-    let mut app = AppState::new(engine, size.width, size.height);
-    app.source = opts.path.clone();
+    app.update(Action::Resize(size.width, size.height));
     let watch = match (&opts.path, opts.watch) {
         (Some(p), true) => Some(watch::Watch::spawn(p.clone())),
         _ => None,

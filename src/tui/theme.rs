@@ -5,6 +5,7 @@
 
 use crate::finding::Severity;
 use crate::model::PrincipalKind;
+use crate::tui::marks::Mark;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
@@ -204,6 +205,15 @@ impl Theme {
     /// What depends on a what-if assumption.
     pub fn assumed(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+    /// A `--diff` marker: gained, lost, reached another way (the glyph says which).
+    pub fn diff(&self, m: Mark) -> Style {
+        let c = match m {
+            Mark::Gained => Color::Green,
+            Mark::Lost => Color::Red,
+            Mark::Changed => Color::Yellow,
+        };
+        self.fg(c).add_modifier(Modifier::BOLD)
     }
     pub fn heading(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)

@@ -4,9 +4,10 @@
 use crate::tui::app::{AppState, Focus, Popup};
 use crate::tui::keymap;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text::{fit, truncate};
+use crate::tui::widgets::text::{fit, truncate, truncate_left, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::Span;
 use ratatui::Frame;
 
@@ -123,7 +124,7 @@ fn draw_too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
 
 fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, theme.status());
-    let f = app.findings.rows.len();
+    let f = app.findings.present().count();
     let sep = theme.glyphs.sep;
     let mut text = format!(
         " reach {sep} {} {sep} {} identities {sep} {} resources {sep} {} finding{} (F)",
@@ -147,9 +148,35 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(w) = &what_if {
         let w = truncate(w, room, theme.glyphs.ellipsis);
         buf.set_string(x, area.y, &w, theme.status().patch(theme.assumed()));
-        let used = crate::tui::widgets::text::width(&w);
+        let used = width(&w);
         x += used as u16;
         room = room.saturating_sub(used);
+    }
+    // --diff: the counts and OLD come next. When the line is short the counts take their
+    // short form, then OLD gives up its start, and the rest shows only if a good part fits.
+    if let Some(d) = &app.diff {
+        let old = d.old_shown();
+        // " {words} {old} (D)"
+        let fixed = |words: &str| width(words) + width("   (D)");
+        let mut words = d.counts_text(false);
+        if fixed(&words) + width(&old).min(24) > room {
+            words = d.counts_text(true);
+        }
+        let old = truncate_left(
+            &old,
+            room.saturating_sub(fixed(&words)).max(8),
+            theme.glyphs.ellipsis,
+        );
+        let t = truncate(&format!(" {words} {old} (D)"), room, theme.glyphs.ellipsis);
+        buf.set_string(x, area.y, &t, theme.status().add_modifier(Modifier::BOLD));
+        let used = width(&t);
+        x += used as u16;
+        room = room.saturating_sub(used);
+        text = if room >= 16 {
+            format!(" {sep}{text}")
+        } else {
+            String::new()
+        };
     }
     let t = truncate(&text, room, theme.glyphs.ellipsis);
     buf.set_string(x, area.y, t, theme.status());

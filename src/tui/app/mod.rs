@@ -1,6 +1,7 @@
 //! The application state and its only mutator, `update(Action) -> Vec<Effect>`. It calls the
 //! engine and caches the results in the panes; it never draws.
 
+mod diff;
 mod reload;
 mod whatif;
 
@@ -12,6 +13,7 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::cursor::Move;
 use crate::tui::keymap::Ctx;
 use crate::tui::listing::Listing;
+use crate::tui::marks::Mark;
 use crate::tui::mask::show;
 use crate::tui::panes::access::AccessPane;
 use crate::tui::panes::edges::{self, EdgesPane};
@@ -24,6 +26,7 @@ use crate::tui::panes::picker::Picker;
 use crate::tui::panes::resources::ResourcesPane;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
+pub use diff::DiffMode;
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 pub use whatif::Assumption;
@@ -121,6 +124,8 @@ pub struct AppState {
     pub source: Option<PathBuf>,
     /// `--watch` is on (shown in the status line).
     pub watching: bool,
+    /// `--diff OLD NEW`: what changed since OLD (None: no diff).
+    pub diff: Option<DiffMode>,
 }
 
 impl AppState {
@@ -146,6 +151,7 @@ impl AppState {
             assumptions: Vec::new(),
             source: None,
             watching: false,
+            diff: None,
         };
         app.relayout();
         app
@@ -309,6 +315,7 @@ impl AppState {
             },
             Action::ClearAssumptions => self.clear_assumptions(),
             Action::Reload => self.reload(),
+            Action::ToggleChangedOnly => self.toggle_changed_only(),
             Action::ScrollPaths(m) => {
                 let area = ui::layout(self.size, self.focus).paths;
                 let (w, h) = AccessPane::paths_body(area);
@@ -457,6 +464,7 @@ impl AppState {
             }
             None => {}
         }
+        self.mark_access();
         self.relayout();
         self.fill_access_paths();
     }
@@ -530,7 +538,7 @@ impl AppState {
     /// again, keeping their filters and cursors.
     fn refresh_results(&mut self) {
         let kept = Kept::of(&self.findings.list);
-        self.findings = FindingsPane::new(&self.engine.lint());
+        self.findings = self.findings_pane();
         kept.restore(&mut self.findings.list, None);
         self.refresh_subject();
         self.relayout();
@@ -560,8 +568,21 @@ impl AppState {
                 if !r.actions.is_empty() {
                     s.push_str(&format!("can: {}\n", r.actions));
                 }
+                if let Some(d) = &r.diff {
+                    for m in Mark::ALL.into_iter().filter(|m| !d.ops(*m).is_empty()) {
+                        s.push_str(&format!(
+                            "{} {}: {}\n",
+                            m.glyph(),
+                            m.word(),
+                            d.ops(m).join(" ")
+                        ));
+                    }
+                }
                 for (i, p) in r.paths.iter().enumerate() {
                     p.plain(i + 1, &mut s);
+                }
+                for (i, p) in r.diff.iter().flat_map(|d| &d.gone).enumerate() {
+                    p.plain_as("gone path", i + 1, &mut s);
                 }
                 s
             }),

@@ -54,6 +54,8 @@ impl AppState {
         let load_errors_before = self.load_errors();
 
         let dropped = self.install(new);
+        // --diff: NEW changed, so compare it with OLD again
+        self.recompute_diff();
         let m = self.engine.model();
         let find_scope = |arm: &str| m.scope_by_arm(arm);
         let find_p = |(k, key): &(PrincipalKind, String)| find_principal(m, *k, key);
@@ -70,6 +72,7 @@ impl AppState {
         self.resources = ResourcesPane::new(m);
         self.resources
             .set_folded(|s| folded.contains(m.scope(s).id.norm()));
+        self.mark_lists();
         self.relayout();
         let id_row = id_row.and_then(|p| self.identities.row_of(p));
         id_kept.restore(&mut self.identities.list, id_row);
@@ -106,11 +109,11 @@ impl AppState {
         self.message = Some(msg);
     }
 
-    /// Load problems (files that could not be read or parsed) among the findings.
+    /// Load problems (files that could not be read or parsed) among the findings (not those
+    /// `--diff` lists as resolved).
     pub(super) fn load_errors(&self) -> usize {
         self.findings
-            .rows
-            .iter()
+            .present()
             .filter(|f| f.rule == "LOAD" && f.severity == Severity::Error)
             .count()
     }

@@ -1,15 +1,18 @@
 //! Access: for a selected resource, every principal that reaches it (who_can) with a summary of
 //! what it can do; for a selected identity, every resource it reaches (what_can). Below the
-//! list, the highlighted row's paths as steps.
+//! list, the highlighted row's paths as steps. Under `--diff` rows are marked `+` (gained),
+//! `-` (lost: a row that only OLD has, with the path that is gone) or `~` (reached another
+//! way), changed rows first.
 
 use crate::engine::{Engine, Reached, WhatCan, WhoCan};
 use crate::model::{PrincipalId, PrincipalKind, ScopeId};
 use crate::tui::listing::Listing;
+use crate::tui::marks::{Mark, RowDiff};
 use crate::tui::mask::show;
 use crate::tui::panes::kind_tag;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{block, list_pane};
-use crate::tui::widgets::path_view::{lines, PathView};
+use crate::tui::widgets::path_view::{gone_lines, lines, PathView};
 use crate::tui::widgets::text::{fit, highlighted, with_tag};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -33,6 +36,15 @@ pub struct AccessRow {
     /// Operations whose paths are still to be asked for (a who-can summary row: paths are
     /// fetched when the row is highlighted).
     pub pending: Vec<String>,
+    /// `--diff`: what changed for this row since OLD.
+    pub diff: Option<RowDiff>,
+}
+
+impl AccessRow {
+    /// The `--diff` marker of the row.
+    pub fn mark(&self) -> Option<Mark> {
+        self.diff.as_ref().and_then(RowDiff::mark)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -85,6 +97,7 @@ impl AccessPane {
                 scope: None,
                 assumed: pa.paths.iter().any(|p| p.assumed),
                 pending: Vec::new(),
+                diff: None,
             })
             .collect();
         let title = format!(
@@ -115,6 +128,7 @@ impl AccessPane {
                 } else {
                     Vec::new()
                 },
+                diff: None,
             })
             .collect();
         let title = format!(
@@ -147,6 +161,7 @@ impl AccessPane {
                 scope: None,
                 assumed: r.assumed,
                 pending: r.actions.clone(),
+                diff: None,
             })
             .collect();
         let title = format!(
@@ -173,6 +188,23 @@ impl AccessPane {
             r.more = more;
             r.pending.clear();
         }
+    }
+
+    /// `--diff`: add the rows only OLD has (lost access), then list the changed rows first
+    /// (gained, lost, reached another way; the rest keep their order). The cursor goes to the
+    /// top, as after any new query.
+    pub fn mark_diff(&mut self, lost: Vec<AccessRow>) {
+        if lost.is_empty() && self.rows.iter().all(|r| r.mark().is_none()) {
+            return;
+        }
+        let mut rows = std::mem::take(&mut self.rows);
+        rows.extend(lost);
+        rows.sort_by_key(|r| r.mark().map_or(3, |m| m as u8));
+        let title = self.title.clone();
+        let notes = std::mem::take(&mut self.notes);
+        self.set_rows(title, rows, Vec::new());
+        // notes were escaped when first set
+        self.notes = notes;
     }
 
     pub fn show_error(&mut self, title: String, msg: &str) {
@@ -229,6 +261,9 @@ impl AccessPane {
             None => String::new(),
         };
         let mut left = vec![Span::styled(tag, theme.kind_tag())];
+        if let Some(m) = r.mark() {
+            left.push(Span::styled(format!("{} ", m.glyph()), theme.diff(m)));
+        }
         if r.assumed {
             left.push(Span::styled(
                 format!("{} ", theme.glyphs.assumed),
@@ -250,7 +285,17 @@ impl AccessPane {
     /// The Paths pane's lines for the highlighted row at `w` columns.
     pub fn path_lines(&self, w: usize, theme: &Theme) -> Vec<Line<'static>> {
         let mut ls = match self.current() {
-            Some(r) => lines(&r.paths, r.more, w, theme),
+            Some(r) => {
+                let mut ls = Vec::new();
+                if let Some(d) = &r.diff {
+                    ls.extend(diff_lines(d, w, theme));
+                }
+                ls.extend(lines(&r.paths, r.more, w, theme));
+                if let Some(d) = &r.diff {
+                    ls.extend(gone_lines(&d.gone, w, theme));
+                }
+                ls
+            }
             None => Vec::new(),
         };
         for n in &self.notes {
@@ -302,7 +347,10 @@ impl AccessPane {
     fn render_paths(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let cur = self.current();
         let title = match cur {
-            Some(r) => format!("Paths: {} ({})", r.name, r.paths.len()),
+            Some(r) => match r.diff.as_ref().map_or(0, |d| d.gone.len()) {
+                0 => format!("Paths: {} ({})", r.name, r.paths.len()),
+                gone => format!("Paths: {} ({}, {gone} gone)", r.name, r.paths.len()),
+            },
             None => "Paths".to_string(),
         };
         let b = block(&title, false, theme, area.width);
@@ -323,24 +371,47 @@ impl AccessPane {
     }
 }
 
-/// What a principal can do, in short words: `read write score keys`.
-fn short_ops(ops: &[String]) -> String {
-    ops.iter()
-        .map(|o| match o.as_str() {
-            "delete" => "del",
-            "list-keys" => "keys",
-            "regenerate-keys" => "regen",
-            "get-token" => "token",
-            "read-blobs" => "data-r",
-            "write-blobs" => "data-w",
-            "pull-image" => "pull",
-            "push-image" => "push",
-            "read-secrets" => "secrets",
-            "read-connection-secrets" => "conn-secrets",
-            "assign-identity" => "assign",
-            "submit-job" => "jobs",
-            other => other,
+/// `+ gained: read write`, `- lost: score`, `~ reached another way: keys`: one line each.
+fn diff_lines(d: &RowDiff, w: usize, theme: &Theme) -> Vec<Line<'static>> {
+    Mark::ALL
+        .into_iter()
+        .filter(|m| !d.ops(*m).is_empty())
+        .map(|m| {
+            fit(
+                vec![
+                    Span::styled(format!("{} {}: ", m.glyph(), m.word()), theme.diff(m)),
+                    Span::styled(d.ops(m).join(" "), theme.actions()),
+                ],
+                w,
+                theme.glyphs.ellipsis,
+            )
         })
+        .collect()
+}
+
+/// What a principal can do, in short words: `read write score keys`.
+pub fn short_ops(ops: &[String]) -> String {
+    ops.iter()
+        .map(|o| short_op(o))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// One operation in a short word: `list-keys` → `keys`.
+pub fn short_op(o: &str) -> &str {
+    match o {
+        "delete" => "del",
+        "list-keys" => "keys",
+        "regenerate-keys" => "regen",
+        "get-token" => "token",
+        "read-blobs" => "data-r",
+        "write-blobs" => "data-w",
+        "pull-image" => "pull",
+        "push-image" => "push",
+        "read-secrets" => "secrets",
+        "read-connection-secrets" => "conn-secrets",
+        "assign-identity" => "assign",
+        "submit-job" => "jobs",
+        other => other,
+    }
 }

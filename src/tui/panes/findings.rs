@@ -1,8 +1,10 @@
 //! Findings popup: load problems and lint findings with file:line. Enter on one selects its
-//! subject (a resource or a principal) when it resolves.
+//! subject (a resource or a principal) when it resolves. Under `--diff` the findings NEW adds
+//! are marked `+`, and those it resolved are listed after them, marked `-`.
 
 use crate::finding::{Finding, Severity};
 use crate::tui::listing::Listing;
+use crate::tui::marks::Mark;
 use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{list_pane, popup};
@@ -20,25 +22,46 @@ pub struct FindingRow {
     /// Unescaped subject, for resolving.
     pub raw_subject: String,
     pub source: String,
+    /// `--diff`: added (`Gained`) or resolved (`Lost`, a finding only OLD has).
+    pub mark: Option<Mark>,
 }
 
 #[derive(Debug, Default)]
 pub struct FindingsPane {
     pub rows: Vec<FindingRow>,
     pub list: Listing,
+    /// `--diff` is on: rows show a marker column.
+    pub diff: bool,
 }
 
 impl FindingsPane {
     pub fn new(findings: &[Finding]) -> FindingsPane {
+        Self::build(findings.iter().map(|f| (f, None)))
+    }
+
+    /// `--diff`: the current findings, those in `added` marked `+`, then the `resolved` ones
+    /// (only OLD has them) marked `-`.
+    pub fn with_diff(findings: &[Finding], added: &[bool], resolved: &[Finding]) -> FindingsPane {
+        let now = findings.iter().enumerate().map(|(i, f)| {
+            let new = added.get(i).copied().unwrap_or(false);
+            (f, new.then_some(Mark::Gained))
+        });
+        let gone = resolved.iter().map(|f| (f, Some(Mark::Lost)));
+        let mut p = Self::build(now.chain(gone));
+        p.diff = true;
+        p
+    }
+
+    fn build<'a>(findings: impl Iterator<Item = (&'a Finding, Option<Mark>)>) -> FindingsPane {
         let rows: Vec<FindingRow> = findings
-            .iter()
-            .map(|f| FindingRow {
+            .map(|(f, mark)| FindingRow {
                 severity: f.severity,
                 rule: show(&f.rule).into_owned(),
                 message: show(&f.message).into_owned(),
                 subject: show(&f.subject).into_owned(),
                 raw_subject: f.subject.clone(),
                 source: show(&f.source.to_string()).into_owned(),
+                mark,
             })
             .collect();
         let hay = rows
@@ -48,11 +71,17 @@ impl FindingsPane {
         FindingsPane {
             rows,
             list: Listing::new(hay),
+            diff: false,
         }
     }
 
+    /// The findings of the loaded project (not those `--diff` lists as resolved).
+    pub fn present(&self) -> impl Iterator<Item = &FindingRow> {
+        self.rows.iter().filter(|r| r.mark != Some(Mark::Lost))
+    }
+
     pub fn count(&self, s: Severity) -> usize {
-        self.rows.iter().filter(|r| r.severity == s).count()
+        self.present().filter(|r| r.severity == s).count()
     }
 
     pub fn current(&self) -> Option<&FindingRow> {
@@ -77,9 +106,15 @@ impl FindingsPane {
         let r = popup(screen, buf, a.width, a.height);
         let list_h = (r.height as usize).saturating_sub(Self::DETAIL) as u16;
         let list_area = Rect::new(r.x, r.y, r.width, list_h);
+        let n = |m| self.rows.iter().filter(|r| r.mark == Some(m)).count();
+        let changes = if self.diff {
+            format!(" · +{} added, -{} resolved", n(Mark::Gained), n(Mark::Lost))
+        } else {
+            String::new()
+        };
         let title = format!(
-            "Findings ({}: {} errors, {} warnings) · Enter shows the subject",
-            self.rows.len(),
+            "Findings ({}: {} errors, {} warnings{changes}) · Enter shows the subject",
+            self.present().count(),
             self.count(Severity::Error),
             self.count(Severity::Warning)
         );
@@ -92,19 +127,23 @@ impl FindingsPane {
             &self.list,
             |i, _, w| {
                 let f = &self.rows[i];
-                fit(
-                    vec![
-                        Span::styled(
-                            format!("{:<7} ", f.severity.to_string()),
-                            theme.finding(f.severity),
-                        ),
-                        Span::styled(format!("{} ", f.rule), theme.rule_id()),
-                        Span::styled(f.message.clone(), theme.text()),
-                        Span::styled(format!("  {}", f.source), theme.source()),
-                    ],
-                    w,
-                    theme.glyphs.ellipsis,
-                )
+                let mut spans = Vec::with_capacity(5);
+                if self.diff {
+                    spans.push(match f.mark {
+                        Some(m) => Span::styled(format!("{} ", m.glyph()), theme.diff(m)),
+                        None => Span::raw("  "),
+                    });
+                }
+                spans.extend([
+                    Span::styled(
+                        format!("{:<7} ", f.severity.to_string()),
+                        theme.finding(f.severity),
+                    ),
+                    Span::styled(format!("{} ", f.rule), theme.rule_id()),
+                    Span::styled(f.message.clone(), theme.text()),
+                    Span::styled(format!("  {}", f.source), theme.source()),
+                ]);
+                fit(spans, w, theme.glyphs.ellipsis)
             },
         );
         let detail = Rect::new(r.x, r.y + list_h, r.width, r.height - list_h);
@@ -117,14 +156,19 @@ impl FindingsPane {
             return;
         };
         let w = detail.width.saturating_sub(4) as usize;
-        let mut ls = vec![fit(
-            vec![Span::styled(
-                format!("{}  subject: {}", f.source, f.subject),
-                theme.source(),
-            )],
-            w,
-            theme.glyphs.ellipsis,
-        )];
+        let mut head = Vec::new();
+        if let Some(m) = f.mark {
+            let word = if m == Mark::Lost { "resolved" } else { "added" };
+            head.push(Span::styled(
+                format!("{} {word}  ", m.glyph()),
+                theme.diff(m),
+            ));
+        }
+        head.push(Span::styled(
+            format!("{}  subject: {}", f.source, f.subject),
+            theme.source(),
+        ));
+        let mut ls = vec![fit(head, w, theme.glyphs.ellipsis)];
         ls.extend(wrap(
             vec![
                 Span::styled(format!("{} ", f.rule), theme.rule_id()),

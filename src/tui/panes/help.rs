@@ -49,6 +49,9 @@ impl HelpView {
         out.push(Line::raw(
             "  U G SP MI      user, group, service principal, managed identity",
         ));
+        out.push(Line::raw(
+            "  + - ~          --diff: access gained, lost, reached another way since OLD",
+        ));
         out
     }
 

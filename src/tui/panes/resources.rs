@@ -1,13 +1,16 @@
 //! Resources: the scope tree (subscription → resource group → workspace → its computes,
 //! endpoints, deployments, datastores, connections; storage, key vault, registry), foldable.
-//! While a filter is active the matches are shown flat, best first.
+//! While a filter is active the matches are shown flat, best first. Under `--diff` each row
+//! shows how many principals gained, lost or kept access another way (`+2 -1 ~3`), and `D`
+//! lists only the changed rows and the scopes above them.
 
 use crate::model::{Model, ResKind, ScopeId};
 use crate::tui::listing::Listing;
+use crate::tui::marks::Counts;
 use crate::tui::mask::show;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::list_pane;
-use crate::tui::widgets::text::{highlighted, with_tag};
+use crate::tui::widgets::text::{highlighted, width, with_tags};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
@@ -28,6 +31,10 @@ pub struct ResourcesPane {
     pub collapsed: Vec<bool>,
     pub list: Listing,
     pub subject: Option<usize>,
+    /// `--diff`: each row's counts (empty without a diff).
+    pub marks: Vec<Counts>,
+    /// `--diff`, `D`: only the changed rows (and the scopes above them).
+    pub changed_only: bool,
 }
 
 impl ResourcesPane {
@@ -68,7 +75,37 @@ impl ResourcesPane {
             collapsed,
             list: Listing::new(hay),
             subject: None,
+            marks: Vec::new(),
+            changed_only: false,
         }
+    }
+
+    /// `--diff`: the counts of each row (in `rows` order), and whether to list only the changed
+    /// rows. Folds, the filter and the cursor (when still listed) stay.
+    pub fn set_diff(&mut self, marks: Vec<Counts>, changed_only: bool) {
+        self.marks = marks;
+        self.changed_only = changed_only;
+        let only = changed_only.then(|| (0..self.rows.len()).map(|i| self.changed(i)).collect());
+        self.list.set_only(only);
+        let keep = self.list.current();
+        self.refresh(keep);
+    }
+
+    /// Whether row `i` has a change of its own.
+    pub fn changed(&self, i: usize) -> bool {
+        self.marks.get(i).is_some_and(|c| !c.is_empty())
+    }
+
+    /// Rows listed when only changes are: the changed ones and every scope above them.
+    fn kept(&self) -> Vec<bool> {
+        let mut keep: Vec<bool> = (0..self.rows.len()).map(|i| self.changed(i)).collect();
+        // parents come before their children: one pass from the end carries a mark upwards
+        for i in (0..self.rows.len()).rev() {
+            if let (true, Some(p)) = (keep[i], self.rows[i].parent) {
+                keep[p] = true;
+            }
+        }
+        keep
     }
 
     pub fn current(&self) -> Option<ScopeId> {
@@ -123,7 +160,12 @@ impl ResourcesPane {
     fn refresh(&mut self, keep: Option<usize>) {
         let mut base = Vec::with_capacity(self.rows.len());
         let mut hide_below: Option<usize> = None;
+        let listed = self.changed_only.then(|| self.kept());
         for (i, r) in self.rows.iter().enumerate() {
+            if listed.as_ref().is_some_and(|k| !k[i]) {
+                // nothing below it is listed either
+                continue;
+            }
             if let Some(d) = hide_below {
                 if r.depth > d {
                     continue;
@@ -139,7 +181,12 @@ impl ResourcesPane {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
-        let title = format!("Resources ({})", self.rows.len());
+        let title = if self.changed_only {
+            let n = (0..self.rows.len()).filter(|i| self.changed(*i)).count();
+            format!("Resources ({n} changed)")
+        } else {
+            format!("Resources ({})", self.rows.len())
+        };
         let flat = self.list.filter.is_active();
         list_pane(area, buf, theme, focused, &title, &self.list, |i, hl, w| {
             let r = &self.rows[i];
@@ -159,11 +206,37 @@ impl ResourcesPane {
                     theme.key(),
                 ));
             }
+            let prefix = left.iter().map(|s| width(&s.content)).sum();
             left.extend(highlighted(&r.label, hl, theme.resource(), theme.matched()));
-            let tag = Span::styled(r.kind.word(), theme.kind_tag());
-            with_tag(left, tag, w, theme.glyphs.ellipsis)
+            let kind = Span::styled(r.kind.word(), theme.kind_tag());
+            let counts = self.marks.get(i).copied().unwrap_or_default();
+            let tag = diff_tag(&counts, kind, prefix, &r.label, w, theme);
+            with_tags(left, tag, w, theme.glyphs.ellipsis)
         });
     }
+}
+
+/// A row's right-hand tag: the `--diff` counts (when any) before the kind, which gives way
+/// first when the row is narrow: the name (after `prefix` columns) keeps up to 10 columns.
+pub fn diff_tag(
+    counts: &Counts,
+    kind: Span<'static>,
+    prefix: usize,
+    name: &str,
+    w: usize,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    if counts.is_empty() {
+        return vec![kind];
+    }
+    let mut tag = counts.spans(theme);
+    let name = width(name);
+    let full = width(&counts.text()) + 1 + width(&kind.content);
+    if w > prefix + name.min(10) + full {
+        tag.push(Span::raw(" "));
+        tag.push(kind);
+    }
+    tag
 }
 
 /// Children in a stable, readable order: by kind, then name.

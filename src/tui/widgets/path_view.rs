@@ -43,7 +43,12 @@ impl PathView {
 
     /// Plain text, for the clipboard.
     pub fn plain(&self, n: usize, out: &mut String) {
-        out.push_str(&self.head(n, "-"));
+        self.plain_as("path", n, out)
+    }
+
+    /// Plain text headed `{word} {n}` (`gone path 1` under `--diff`).
+    pub fn plain_as(&self, word: &str, n: usize, out: &mut String) {
+        out.push_str(&self.head_as(word, n, "-"));
         out.push('\n');
         for s in &self.steps {
             if s.text.ends_with(&format!("[{}]", s.source)) {
@@ -55,7 +60,11 @@ impl PathView {
     }
 
     fn head(&self, n: usize, sep: &str) -> String {
-        let mut h = format!("path {n}");
+        self.head_as("path", n, sep)
+    }
+
+    fn head_as(&self, word: &str, n: usize, sep: &str) -> String {
+        let mut h = format!("{word} {n}");
         if let Some(a) = &self.action {
             h.push_str(&format!(" {sep} {a}"));
         }
@@ -78,9 +87,7 @@ fn rule_col(paths: &[PathView]) -> usize {
 
 /// Lines for `paths` in `width` columns.
 pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let col = rule_col(paths);
-    let mut out = Vec::new();
-    for (i, p) in paths.iter().enumerate() {
+    let mut out = steps(paths, width, theme, |i, p| {
         let mut head = vec![Span::styled(
             p.head(i + 1, theme.glyphs.sep),
             theme.heading(),
@@ -91,7 +98,42 @@ pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Ve
                 Span::styled(format!("{} ", theme.glyphs.assumed), theme.assumed()),
             );
         }
-        out.push(Line::from(head));
+        head
+    });
+    if more > 0 {
+        out.push(Line::from(Span::styled(
+            format!("{} {more} more path(s) not shown", theme.glyphs.ellipsis),
+            theme.dim(),
+        )));
+    }
+    out
+}
+
+/// `--diff`: the paths that are gone (`- gone path 1 · write`), in `width` columns.
+pub fn gone_lines(paths: &[PathView], width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let lost = crate::tui::marks::Mark::Lost;
+    steps(paths, width, theme, |i, p| {
+        vec![
+            Span::styled(format!("{} ", lost.glyph()), theme.diff(lost)),
+            Span::styled(
+                p.head_as("gone path", i + 1, theme.glyphs.sep),
+                theme.heading().patch(theme.diff(lost)),
+            ),
+        ]
+    })
+}
+
+/// Each path as its head (from `head`) and its steps.
+fn steps(
+    paths: &[PathView],
+    width: usize,
+    theme: &Theme,
+    head: impl Fn(usize, &PathView) -> Vec<Span<'static>>,
+) -> Vec<Line<'static>> {
+    let col = rule_col(paths);
+    let mut out = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        out.push(Line::from(head(i, p)));
         for s in &p.steps {
             let rule_style = if s.assumed {
                 theme.assumed()
@@ -108,12 +150,6 @@ pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Ve
             }
             out.extend(wrap(spans, width, col + 1, theme.glyphs.ellipsis));
         }
-    }
-    if more > 0 {
-        out.push(Line::from(Span::styled(
-            format!("{} {more} more path(s) not shown", theme.glyphs.ellipsis),
-            theme.dim(),
-        )));
     }
     out
 }

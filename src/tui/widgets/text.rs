@@ -32,6 +32,32 @@ pub fn truncate(s: &str, max: usize, ellipsis: &str) -> String {
     out
 }
 
+/// `s` cut from the left to `max` columns, starting with `ellipsis` when cut (a path keeps
+/// its last folders).
+pub fn truncate_left(s: &str, max: usize, ellipsis: &str) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let room = max.saturating_sub(width(ellipsis));
+    let mut tail = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > room {
+            break;
+        }
+        tail.push(c);
+        w += cw;
+    }
+    let mut out = if max >= width(ellipsis) {
+        ellipsis.to_string()
+    } else {
+        String::new()
+    };
+    out.extend(tail.into_iter().rev());
+    out
+}
+
 /// Spans cut to `max` columns in total; the last kept span ends in `ellipsis` when cut.
 pub fn fit<'a>(spans: Vec<Span<'a>>, max: usize, ellipsis: &str) -> Line<'a> {
     let mut out = Vec::with_capacity(spans.len());
@@ -89,7 +115,17 @@ pub fn with_tag<'a>(
     width_total: usize,
     ellipsis: &str,
 ) -> Line<'a> {
-    let tw = width(&tag.content);
+    with_tags(left, vec![tag], width_total, ellipsis)
+}
+
+/// `with_tag` with a tag of several spans (e.g. `--diff` counts, then the kind).
+pub fn with_tags<'a>(
+    left: Vec<Span<'a>>,
+    tag: Vec<Span<'a>>,
+    width_total: usize,
+    ellipsis: &str,
+) -> Line<'a> {
+    let tw: usize = tag.iter().map(|s| width(&s.content)).sum();
     if tw + 2 > width_total {
         return fit(left, width_total, ellipsis);
     }
@@ -98,7 +134,7 @@ pub fn with_tag<'a>(
     let lw = line.width();
     line.spans
         .push(Span::raw(" ".repeat(width_total - tw - lw)));
-    line.spans.push(tag);
+    line.spans.extend(tag);
     line
 }
 
@@ -143,6 +179,13 @@ mod tests {
         assert_eq!(truncate("short", 8, "…"), "short");
         assert_eq!(truncate("名前名前名前", 5, "…"), "名前…");
         assert_eq!(truncate("abcdef", 4, "~"), "abc~");
+    }
+
+    #[test]
+    fn truncates_from_the_left_keeping_the_end() {
+        assert_eq!(truncate_left("/tmp/snapshots/old", 8, "…"), "…ots/old");
+        assert_eq!(truncate_left("old", 8, "…"), "old");
+        assert_eq!(truncate_left("/a/名前名前", 5, "~"), "~名前");
     }
 
     #[test]
