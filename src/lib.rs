@@ -6,6 +6,13 @@
 //! explained steps) → **report** (text/JSON) → **cli**. `load`, `model` and `engine` never import
 //! a terminal or CLI crate (`tests/architecture.rs` checks it).
 
+/// mimalloc rather than the system allocator: a query allocates many small strings and vectors
+/// on several threads, where glibc's malloc spent a quarter of the time (see
+/// docs/performance.md). Set here so the binary, tests, examples and benchmarks all measure
+/// the same allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod cli;
 pub mod demo;
 pub mod engine;

@@ -152,13 +152,20 @@ impl Engine {
         ids.sort();
         for p in ids {
             for a in g.acts_as.get(&p).into_iter().flatten() {
-                rule_edges.push(ExportEdge {
-                    rule: a.rule,
-                    kind: "acts-as",
-                    text: a.text.clone(),
-                    scope: None,
-                    source: a.source.clone(),
-                });
+                // an edge with alternatives is listed once per alternative, in its words
+                let texts: Vec<&String> = match a.any_of.is_empty() {
+                    true => vec![&a.text],
+                    false => a.any_of.iter().map(|alt| &alt.text).collect(),
+                };
+                for text in texts {
+                    rule_edges.push(ExportEdge {
+                        rule: a.rule,
+                        kind: "acts-as",
+                        text: text.clone(),
+                        scope: None,
+                        source: a.source.clone(),
+                    });
+                }
             }
         }
         ExportDoc {

@@ -55,6 +55,19 @@ pub struct ActsAs {
     /// An extra step inserted after the acts-as step when the goal is a storage data action
     /// (DS-COMPUTE-MI on a compute's identity).
     pub data_note: Option<(&'static str, String)>,
+    /// Besides `requires`, at least one of these goals, each with the step text said when it
+    /// is the one held (RBAC-ASSIGN: write in any workspace). Empty: `requires` alone, said
+    /// with `text`. One edge with many alternatives, not one edge per alternative: the search
+    /// then finds an actor's first alternative instead of combining every pair.
+    pub any_of: Vec<Alternative>,
+}
+
+/// One alternative goal of an acts-as edge, and the step text when it is held.
+#[derive(Clone, Debug)]
+pub struct Alternative {
+    pub scope: ScopeId,
+    pub action: String,
+    pub text: String,
 }
 
 impl ActsAs {
@@ -73,6 +86,7 @@ impl ActsAs {
             source,
             only: None,
             data_note: None,
+            any_of: Vec::new(),
         }
     }
     /// Does this edge apply to the goal (s, action)?

@@ -148,7 +148,7 @@ impl Engine {
             })
             .collect();
         principals.sort_by(principal_order);
-        let notes = self.membership_notes(principals.iter().map(|p| p.principal.name.as_str()));
+        let notes = self.membership_notes(principals.iter().map(|p| p.principal.pid));
         Ok(WhoCan {
             resource: self.resource_ref(s),
             action: (ops.len() == 1).then(|| ops[0].1.clone()),
@@ -359,17 +359,15 @@ impl Engine {
     }
 
     /// What reach cannot know about these principals (groups whose members were not exported).
-    pub fn membership_notes<'a>(&self, names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    pub fn membership_notes(&self, reached: impl Iterator<Item = PrincipalId>) -> Vec<String> {
         let mut notes = Vec::new();
-        for n in names {
-            for &p in self.model.principals_by_key(n) {
-                let pr = self.model.principal(p);
-                if pr.kind == crate::model::PrincipalKind::Group && !pr.members_exported {
-                    notes.push(format!(
-                        "group {} reaches it, but its members were not exported: they reach it too",
-                        pr.name
-                    ));
-                }
+        for p in reached {
+            let pr = self.model.principal(p);
+            if pr.kind == crate::model::PrincipalKind::Group && !pr.members_exported {
+                notes.push(format!(
+                    "group {} reaches it, but its members were not exported: they reach it too",
+                    pr.name
+                ));
             }
         }
         notes.sort();

@@ -34,6 +34,10 @@ pub(crate) struct PathSet {
 
 pub(crate) type Holders = BTreeMap<PrincipalId, PathSet>;
 
+/// Who can act as an identity through one acts-as edge: each actor with its paths (ending with
+/// the acts-as step) and how many more the cap left out.
+type EdgeActors = Vec<(PrincipalId, Vec<RawPath>, usize)>;
+
 pub(crate) struct Search<'a> {
     pub m: &'a Model,
     pub g: &'a AccessGraph,
@@ -58,7 +62,7 @@ pub(crate) struct Search<'a> {
     role_grants: HashMap<String, HashMap<RoleId, Option<String>>>,
     visiting: HashSet<(ScopeId, u32)>,
     /// `edge_actors` answers, by identity and edge index.
-    edge_memo: HashMap<(PrincipalId, usize), Rc<Vec<(PrincipalId, Vec<RawPath>)>>>,
+    edge_memo: HashMap<(PrincipalId, usize), Rc<EdgeActors>>,
 }
 
 impl<'a> Search<'a> {
@@ -451,27 +455,79 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Who can act as `ident` through its `k`-th acts-as edge `e` (holders of every goal it
-    /// requires), with their paths. The answer does not depend on the goal being searched, so
-    /// it is kept for the search, unless a required goal was still being evaluated (a cycle):
-    /// that answer is partial and is not kept.
-    fn edge_actors(
-        &mut self,
-        ident: PrincipalId,
-        k: usize,
-        e: &'a ActsAs,
-    ) -> Rc<Vec<(PrincipalId, Vec<RawPath>)>> {
+    /// Who can act as `ident` through its `k`-th acts-as edge `e`: holders of every goal it
+    /// requires (and of one of its alternatives), each path ending with the acts-as step. The
+    /// answer does not depend on the goal being searched, so it is kept for the search, unless
+    /// a required goal was still being evaluated (a cycle): that answer is partial and is not
+    /// kept.
+    fn edge_actors(&mut self, ident: PrincipalId, k: usize, e: &'a ActsAs) -> Rc<EdgeActors> {
         if let Some(r) = self.edge_memo.get(&(ident, k)) {
             return r.clone();
         }
         let mut partial = false;
-        let mut reqs = Vec::with_capacity(e.requires.len());
-        for (rs, ra) in &e.requires {
-            let key = (*rs, self.action_id(ra));
-            partial |= self.visiting.contains(&key);
-            reqs.push(self.holders(*rs, ra));
+        let mut held = |search: &mut Self, scope: ScopeId, action: &str| {
+            let key = (scope, search.action_id(action));
+            partial |= search.visiting.contains(&key);
+            search.holders(scope, action)
+        };
+        let reqs: Vec<Rc<Holders>> = e
+            .requires
+            .iter()
+            .map(|(rs, ra)| held(self, *rs, ra))
+            .collect();
+        let alts: Vec<Rc<Holders>> = e
+            .any_of
+            .iter()
+            .map(|alt| held(self, alt.scope, &alt.action))
+            .collect();
+        // existence only (light): the acts-as step is not kept
+        let step = |text: &str| Step {
+            rule: e.rule,
+            text: text.to_string(),
+            source: e.source.clone(),
+            assumed: false,
+        };
+        let mut actors = Vec::new();
+        for (actor, mut combos) in self.conjoin(&reqs) {
+            if e.any_of.is_empty() {
+                if !self.light {
+                    combos.iter_mut().for_each(|c| c.steps.push(step(&e.text)));
+                }
+                actors.push((actor, combos, 0));
+                continue;
+            }
+            // the first alternatives the actor holds, up to the cap (the rest are counted,
+            // unless only existence is asked)
+            let (mut paths, mut more) = (Vec::new(), 0);
+            'alts: for (alt, holders) in e.any_of.iter().zip(&alts) {
+                let Some(set) = holders.get(&actor) else {
+                    continue;
+                };
+                for a in &combos {
+                    for b in &set.paths {
+                        if paths.len() >= self.cap {
+                            if self.light {
+                                break 'alts;
+                            }
+                            more += 1;
+                            continue;
+                        }
+                        let mut steps = a.steps.clone();
+                        steps.extend(b.steps.iter().cloned());
+                        if !self.light {
+                            steps.push(step(&alt.text));
+                        }
+                        let mut nodes = a.nodes.clone();
+                        nodes.extend(b.nodes.iter().filter(|n| !a.nodes.contains(n)));
+                        paths.push(RawPath { steps, nodes });
+                    }
+                }
+            }
+            if !paths.is_empty() {
+                actors.push((actor, paths, more));
+            }
         }
-        let r = Rc::new(self.conjoin(&reqs));
+        let r = Rc::new(actors);
         if !partial {
             self.edge_memo.insert((ident, k), r.clone());
         }
@@ -537,18 +593,11 @@ impl<'a> Search<'a> {
                 let ident_paths = out.get(&ident).map(|s| s.paths.clone()).unwrap_or_default();
                 for (k, e) in edges.enumerate().filter(|(_, e)| e.applies(s, action)) {
                     let actors = self.edge_actors(ident, k, e);
-                    if actors.is_empty() {
-                        continue;
-                    }
-                    let step = Step {
-                        rule: e.rule,
-                        text: e.text.clone(),
-                        source: e.source.clone(),
-                        assumed: false,
-                    };
-                    for (actor, combos) in actors.iter() {
+                    for (actor, combos, more) in actors.iter() {
                         let actor = *actor;
-                        if self.full(out, actor, combos.len() * ident_paths.len()) {
+                        // paths the edge left out count for an actor that holds the goal
+                        let left_out = more * ident_paths.len();
+                        if self.full(out, actor, combos.len() * ident_paths.len() + left_out) {
                             continue;
                         }
                         for c in combos {
@@ -556,8 +605,7 @@ impl<'a> Search<'a> {
                                 if ip.nodes.iter().any(|n| c.nodes.contains(n)) {
                                     continue; // no principal twice on one path
                                 }
-                                let mut steps = c.steps.clone();
-                                steps.push(step.clone());
+                                let mut steps = c.steps.clone(); // ends with the acts-as step
                                 if let (true, Some((rule, text))) = (data_goal, &e.data_note) {
                                     steps.push(Step {
                                         rule,
@@ -571,6 +619,9 @@ impl<'a> Search<'a> {
                                 nodes.extend(ip.nodes.iter().copied());
                                 self.push(out, actor, RawPath { steps, nodes });
                             }
+                        }
+                        if let Some(set) = out.get_mut(&actor).filter(|_| left_out > 0) {
+                            set.more += left_out;
                         }
                     }
                 }

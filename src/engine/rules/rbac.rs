@@ -3,7 +3,7 @@
 
 use super::{none, Rule, SEED_RBAC};
 use crate::engine::action::UAI_ASSIGN;
-use crate::engine::graph::{AccessGraph, ActsAs};
+use crate::engine::graph::{AccessGraph, ActsAs, Alternative};
 use crate::model::{Model, ResKind};
 use crate::source::Source;
 
@@ -58,10 +58,13 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// RBAC-ASSIGN: for every UAI and every workspace, holding assign/action on the UAI and write on
-/// endpoints (or computes) in the workspace lets one act as the UAI.
+/// RBAC-ASSIGN: for every UAI, holding assign/action on it and write on endpoints (or computes)
+/// in any workspace lets one act as the UAI. One edge per UAI, the workspaces as alternatives.
 fn apply_assign(m: &Model, g: &mut AccessGraph) {
     let workspaces: Vec<_> = m.scopes_of_kind(ResKind::Workspace).collect();
+    if workspaces.is_empty() {
+        return;
+    }
     for p in m.principal_ids() {
         let pr = m.principal(p);
         let Some(res) = pr.resource.filter(|_| !pr.system_assigned) else {
@@ -70,6 +73,7 @@ fn apply_assign(m: &Model, g: &mut AccessGraph) {
         if m.scope(res).kind != ResKind::Identity {
             continue;
         }
+        let mut any_of = Vec::with_capacity(workspaces.len() * 2);
         for &ws in &workspaces {
             for (child, what) in [
                 (
@@ -81,19 +85,29 @@ fn apply_assign(m: &Model, g: &mut AccessGraph) {
                     "computes",
                 ),
             ] {
-                g.acts_as(ActsAs::new(
-                    p,
-                    vec![(res, UAI_ASSIGN.to_string()), (ws, child.to_string())],
-                    "RBAC-ASSIGN",
-                    format!(
+                any_of.push(Alternative {
+                    scope: ws,
+                    action: child.to_string(),
+                    text: format!(
                         "can assign {} and create {what} in {}, so can make one act as {}",
                         pr.name,
                         m.scope(ws).name,
                         pr.name
                     ),
-                    Source::Rule,
-                ));
+                });
             }
         }
+        let mut edge = ActsAs::new(
+            p,
+            vec![(res, UAI_ASSIGN.to_string())],
+            "RBAC-ASSIGN",
+            format!(
+                "can assign {} and create a resource that carries an identity, so can make one act as {}",
+                pr.name, pr.name
+            ),
+            Source::Rule,
+        );
+        edge.any_of = any_of;
+        g.acts_as(edge);
     }
 }

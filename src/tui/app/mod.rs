@@ -445,8 +445,8 @@ impl AppState {
                     let name = self.engine.model().scope_label(s);
                     let notes = self
                         .engine
-                        .membership_notes(rows.iter().map(|r| r.principal.name.as_str()));
-                    self.access.show_summary(&name, &rows, notes, op);
+                        .membership_notes(rows.iter().map(|r| r.principal.pid));
+                    self.access.show_summary(&name, rows, notes, op);
                 }
                 Err(e) => {
                     let name = self.engine.model().scope_label(s);

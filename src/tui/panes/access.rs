@@ -144,12 +144,12 @@ impl AccessPane {
     pub fn show_summary(
         &mut self,
         resource: &str,
-        rows: &[Reached],
+        rows: Vec<Reached>,
         notes: Vec<String>,
         action: Option<&str>,
     ) {
         let rows = rows
-            .iter()
+            .into_iter()
             .map(|r| AccessRow {
                 name: show(&r.principal.name).into_owned(),
                 kind: Some(r.principal.kind),
@@ -160,7 +160,7 @@ impl AccessPane {
                 principal: Some(r.principal.pid),
                 scope: None,
                 assumed: r.assumed,
-                pending: r.actions.clone(),
+                pending: r.actions,
                 diff: None,
             })
             .collect();

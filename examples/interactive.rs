@@ -1,0 +1,235 @@
+//! The TUI's interactive targets on a generated tenant, measured the way the TUI does the work
+//! (the app state, its update calls and full frames into a ratatui `TestBackend`):
+//!
+//! ```text
+//! cargo run --release --example interactive -- DIR [--soak N]
+//! ```
+//!
+//! - first screen: load, model, rules, app state and the first frame (one cold pass);
+//! - select resource: the benchmark endpoint (DIR/bench-target.txt) selected and drawn, 15 times
+//!   (median and slowest), and every workspace and endpoint once (median, p95, slowest);
+//! - select identity: 40 principals spread over the list, each selected and drawn;
+//! - filter keystroke: a character typed and drawn, then deleted and drawn, in the identities
+//!   list and in a list of every role assignment's edge row (one row per assignment);
+//! - memory while browsing: N selections (resources and identities in turn, with the access
+//!   pane's paths drawn), resident memory sampled every N/10; growth after the first tenth.
+//!
+//! Prints `key value` lines (milliseconds, MB) for `scripts/bench-scale` to read.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use reach::engine::Engine;
+use reach::model::ResKind;
+use reach::tui::action::Action;
+use reach::tui::app::{AppState, Focus};
+use reach::tui::cursor::Move;
+use reach::tui::listing::Listing;
+use reach::tui::theme::Theme;
+use std::time::Instant;
+
+const W: u16 = 160;
+const H: u16 = 48;
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1e3
+}
+
+fn rss_mb() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Median and slowest of `v` (sorted in place), and the 95th percentile.
+fn stats(v: &mut [f64]) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95), v[v.len() - 1])
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = std::path::PathBuf::from(args.first().expect("usage: interactive DIR [--soak N]"));
+    let soak: usize = match args.iter().position(|a| a == "--soak") {
+        Some(i) => args[i + 1].parse().expect("--soak N"),
+        None => 2000,
+    };
+    let target = std::fs::read_to_string(dir.join("bench-target.txt")).expect("bench-target.txt");
+    let theme = Theme::new(true, false);
+    let mut term = Terminal::new(TestBackend::new(W, H)).unwrap();
+    let mut frame = |app: &AppState| {
+        term.draw(|f| reach::tui::ui::draw(f, app, &theme)).unwrap();
+    };
+
+    // first screen, cold
+    let t = Instant::now();
+    let raw = reach::load::load_path(&dir, &reach::load::Limits::default()).unwrap();
+    let engine = Engine::new(reach::model::build(raw));
+    let mut app = AppState::new(engine, W, H);
+    frame(&app);
+    println!("first_screen_ms {:.1}", ms(t));
+
+    // select the benchmark endpoint
+    let ep = app
+        .engine()
+        .model()
+        .resolve_resource(target.trim())
+        .unwrap();
+    let mut v: Vec<f64> = (0..15)
+        .map(|_| {
+            let t = Instant::now();
+            app.select_resource(ep);
+            frame(&app);
+            ms(t)
+        })
+        .collect();
+    let (med, _, max) = stats(&mut v);
+    println!("select_endpoint_median_ms {med:.1}");
+    println!("select_endpoint_max_ms {max:.1}");
+
+    // every workspace and endpoint once
+    let m = app.engine().model();
+    let mut scopes: Vec<_> = m.scopes_of_kind(ResKind::Workspace).collect();
+    scopes.extend(m.scopes_of_kind(ResKind::OnlineEndpoint));
+    let mut v: Vec<f64> = scopes
+        .iter()
+        .map(|&s| {
+            let t = Instant::now();
+            app.select_resource(s);
+            frame(&app);
+            ms(t)
+        })
+        .collect();
+    let (med, p95, max) = stats(&mut v);
+    println!("select_resources {}", v.len());
+    println!("select_resource_median_ms {med:.1}");
+    println!("select_resource_p95_ms {p95:.1}");
+    println!("select_resource_max_ms {max:.1}");
+
+    // identities spread over the list
+    let ids: Vec<_> = app.engine().model().principal_ids().collect();
+    let step = (ids.len() / 40).max(1);
+    let picks: Vec<_> = ids.iter().step_by(step).copied().collect();
+    let mut v: Vec<f64> = picks
+        .iter()
+        .map(|&p| {
+            let t = Instant::now();
+            app.select_principal(p);
+            frame(&app);
+            ms(t)
+        })
+        .collect();
+    let (med, p95, max) = stats(&mut v);
+    println!("select_identity_median_ms {med:.1}");
+    println!("select_identity_p95_ms {p95:.1}");
+    println!("select_identity_max_ms {max:.1}");
+
+    // a keystroke in the identities list: type and draw, delete and draw
+    app.focus = Focus::Identities;
+    app.update(Action::StartFilter);
+    app.update(Action::FilterChar('u'));
+    let mut v: Vec<f64> = (0..20)
+        .flat_map(|_| {
+            let t = Instant::now();
+            app.update(Action::FilterChar('7'));
+            frame(&app);
+            let a = ms(t);
+            let t = Instant::now();
+            app.update(Action::FilterBackspace);
+            frame(&app);
+            [a, ms(t)]
+        })
+        .collect();
+    app.update(Action::Back);
+    let (med, _, max) = stats(&mut v);
+    println!("identity_rows {}", ids.len());
+    println!("keystroke_identities_median_ms {med:.1}");
+    println!("keystroke_identities_max_ms {max:.1}");
+
+    // a keystroke over one row per role assignment (the filter the panes use, on real rows)
+    let m = app.engine().model();
+    let hay: Vec<String> = m
+        .assignments
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} {}",
+                m.principal(a.principal).name,
+                m.role(a.role).name,
+                m.scope_label(a.scope)
+            )
+        })
+        .collect();
+    let rows = hay.len();
+    let mut list = Listing::new(hay);
+    list.set_height(usize::from(H));
+    list.start_filter();
+    list.push_char('u');
+    let mut v: Vec<f64> = (0..20)
+        .flat_map(|_| {
+            let t = Instant::now();
+            list.push_char('7');
+            let _ = (0..usize::from(H)).filter_map(|i| list.at(i)).count();
+            let a = ms(t);
+            let t = Instant::now();
+            list.pop_char();
+            let _ = (0..usize::from(H)).filter_map(|i| list.at(i)).count();
+            [a, ms(t)]
+        })
+        .collect();
+    let (med, _, max) = stats(&mut v);
+    println!("assignment_rows {rows}");
+    println!("keystroke_assignments_median_ms {med:.1}");
+    println!("keystroke_assignments_max_ms {max:.1}");
+
+    // browsing: resources and identities in turn, resident memory sampled every tenth
+    let all_scopes: Vec<_> = app.engine().model().scope_ids().collect();
+    let mut samples = Vec::new();
+    let t = Instant::now();
+    let slow_log = std::env::var_os("REACH_SLOW_LOG").is_some();
+    for i in 0..soak {
+        let t1 = Instant::now();
+        let what = if i % 2 == 0 {
+            let s = all_scopes[(i * 7919) % all_scopes.len()];
+            app.select_resource(s);
+            format!("resource {}", app.engine().model().scope_label(s))
+        } else {
+            let p = ids[(i * 104_729) % ids.len()];
+            app.select_principal(p);
+            format!("principal {}", app.engine().model().principal(p).name)
+        };
+        let sel = ms(t1);
+        app.focus = Focus::Access;
+        app.update(Action::Move(Move::Down));
+        frame(&app);
+        if slow_log && ms(t1) > 100.0 {
+            eprintln!(
+                "slow: {what}: select {sel:.0} ms, total {:.0} ms, rss {:.0} MB",
+                ms(t1),
+                rss_mb()
+            );
+        }
+        if i % (soak / 10).max(1) == 0 {
+            samples.push(rss_mb());
+        }
+    }
+    samples.push(rss_mb());
+    let first = samples.get(1).copied().unwrap_or(samples[0]);
+    let last = samples[samples.len() - 1];
+    let peak = samples.iter().copied().fold(0.0, f64::max);
+    println!("soak_selections {soak}");
+    println!("soak_seconds {:.1}", t.elapsed().as_secs_f64());
+    println!(
+        "soak_rss_mb {}",
+        samples
+            .iter()
+            .map(|s| format!("{s:.0}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    println!("soak_growth_after_first_tenth_mb {:.1}", last - first);
+    println!("soak_peak_mb {peak:.0}");
+}
