@@ -13,9 +13,10 @@
 //!   list and in a list of every role assignment's edge row (one row per assignment);
 //! - memory while browsing: N selections (resources and identities in turn, each with the
 //!   access pane's second row explained and drawn); every N/10 the benchmark endpoint is
-//!   selected again and resident memory read. Resident memory swings with each query's working
-//!   set, so the floors (lowest samples) and tops of the first and last thirds are compared;
-//!   the peak over the whole run is a query's working memory. REACH_SLOW_LOG=1 names every
+//!   selected again and resident memory read, after asking the allocator to return the pages
+//!   it keeps for reuse (otherwise the samples swing with the last query's working set). The
+//!   floors (lowest samples) and tops of the first and last thirds are compared; the peak over
+//!   the whole run, read without that, is a query's working memory. REACH_SLOW_LOG=1 names every
 //!   selection over 100 ms on stderr.
 //!
 //! Prints `key value` lines (milliseconds, MB) for `scripts/bench-scale` to read.
@@ -37,6 +38,14 @@ const H: u16 = 48;
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
+}
+
+/// Resident memory once the allocator has returned the pages it keeps after a query (mimalloc
+/// holds freed pages for reuse; without this the samples swing with the last query's size).
+fn live_rss_mb() -> f64 {
+    // SAFETY: mi_collect only walks and frees mimalloc's own free pages; no pointer is passed.
+    unsafe { libmimalloc_sys::mi_collect(true) };
+    rss_mb()
 }
 
 fn rss_mb() -> f64 {
@@ -200,7 +209,7 @@ fn main() {
         if i % (soak / 10).max(1) == 0 {
             app.select_resource(ep);
             frame(&app);
-            samples.push(rss_mb());
+            samples.push(live_rss_mb());
         }
         let t1 = Instant::now();
         let what = if i % 2 == 0 {
@@ -222,9 +231,8 @@ fn main() {
     }
     app.select_resource(ep);
     frame(&app);
-    samples.push(rss_mb());
-    // resident memory swings with each query's working set (the allocator keeps freed pages
-    // for a while), so compare the floors and the peaks of the first and last thirds
+    samples.push(live_rss_mb());
+    // compare the floors and the tops of the first and last thirds
     let third = (samples.len() / 3).max(1);
     let (early, late) = (&samples[..third], &samples[samples.len() - third..]);
     let floor = |v: &[f64]| v.iter().copied().fold(f64::MAX, f64::min);
