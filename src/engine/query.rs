@@ -200,19 +200,18 @@ impl<'a> Search<'a> {
         // once per goal (its pattern, or None when it does not grant or a block removes it)
         let mut by_role: Vec<Option<Option<String>>> = vec![None; m.roles.len()];
         for (_, asg) in self.candidate_assignments(s) {
-            let decided = match by_role.get(asg.role.0 as usize) {
-                Some(Some(d)) => d.clone(),
-                _ => {
-                    let d = self
-                        .role_grant(asg.role, action)
-                        .filter(|_| self.g.block_for(s, action, Some(asg.role)).is_none());
-                    if let Some(slot) = by_role.get_mut(asg.role.0 as usize) {
-                        *slot = Some(d.clone());
-                    }
-                    d
-                }
-            };
-            let Some(pattern) = decided else {
+            let r = asg.role.0 as usize;
+            if r >= by_role.len() {
+                by_role.resize(r + 1, None);
+            }
+            if by_role[r].is_none() {
+                by_role[r] = Some(
+                    self.role_grant(asg.role, action)
+                        .filter(|_| self.g.block_for(s, action, Some(asg.role)).is_none()),
+                );
+            }
+            // the pattern is borrowed; only a kept step text reads it
+            let Some(Some(Some(pattern))) = by_role.get(r) else {
                 continue;
             };
             // existence only (light): a step text is kept only when it is assumed
@@ -221,7 +220,7 @@ impl<'a> Search<'a> {
             } else {
                 let mut tail = vec![Step {
                     rule: "RBAC-SCOPE",
-                    text: scope_text(m, asg, s, action, &pattern),
+                    text: scope_text(m, asg, s, action, pattern),
                     source: asg.source.clone(),
                     assumed: asg.assumed,
                 }];
