@@ -6,8 +6,12 @@
 //! ```
 //!
 //! - first screen: load, model, rules, app state and the first frame (one cold pass);
+//! - warm-up: the TUI starts the engine's background warm-up once the first screen is drawn; a
+//!   storage account is selected at once (answered while it runs), then it is waited for;
 //! - select resource: the benchmark endpoint (DIR/bench-target.txt) selected and drawn, 15 times
-//!   (median and slowest), and every workspace and endpoint once (median, p95, slowest);
+//!   (median and slowest), and every workspace, endpoint, storage account, key vault and
+//!   registry and up to 400 datastores and computes once (median, p95, slowest, slowest by
+//!   kind);
 //! - select identity: 40 principals spread over the list, each selected and drawn;
 //! - filter keystroke: a character typed and drawn, then deleted and drawn, in the identities
 //!   list and in a list of every role assignment's edge row (one row per assignment);
@@ -17,7 +21,7 @@
 //!   it keeps for reuse (otherwise the samples swing with the last query's working set). The
 //!   floors (lowest samples) and tops of the first and last thirds are compared; the peak over
 //!   the whole run, read without that, is a query's working memory. REACH_SLOW_LOG=1 names every
-//!   selection over 100 ms on stderr.
+//!   selection over 50 ms (100 ms while browsing) on stderr.
 //!
 //! Prints `key value` lines (milliseconds, MB) for `scripts/bench-scale` to read.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -85,6 +89,33 @@ fn main() {
     frame(&app);
     println!("first_screen_ms {:.1}", ms(t));
 
+    // the TUI starts the engine's warm-up once the first screen is drawn; a storage account
+    // selected at once is answered while it runs, then the warm-up is waited for
+    let t = Instant::now();
+    app.warm_engine();
+    let first_storage = app
+        .engine()
+        .model()
+        .scopes_of_kind(ResKind::Storage)
+        .next()
+        .unwrap();
+    let t1 = Instant::now();
+    app.select_resource(first_storage);
+    frame(&app);
+    println!("select_storage_while_warming_ms {:.1}", ms(t1));
+    let warmed = app.wait_engine_warm();
+    println!("warm_ms {:.1}", ms(t));
+    println!("rss_after_warm_mb {:.0}", live_rss_mb());
+    let kept = app.engine().kept_answers();
+    println!(
+        "warm_answered {:?} kept_goals {} kept_edges {} kept_reaches {} kept_principals {}",
+        warmed.unwrap_or_default(),
+        kept[0],
+        kept[1],
+        kept[2],
+        kept[3]
+    );
+
     // select the benchmark endpoint
     let ep = app
         .engine()
@@ -103,17 +134,42 @@ fn main() {
     println!("select_endpoint_median_ms {med:.1}");
     println!("select_endpoint_max_ms {max:.1}");
 
-    // every workspace and endpoint once
+    // every workspace, endpoint, storage account, key vault, registry and (up to 400)
+    // datastores and computes once; the slowest kind is named
     let m = app.engine().model();
-    let mut scopes: Vec<_> = m.scopes_of_kind(ResKind::Workspace).collect();
-    scopes.extend(m.scopes_of_kind(ResKind::OnlineEndpoint));
+    let mut scopes: Vec<_> = Vec::new();
+    for kind in [
+        ResKind::Workspace,
+        ResKind::OnlineEndpoint,
+        ResKind::Storage,
+        ResKind::KeyVault,
+        ResKind::Registry,
+        ResKind::Datastore,
+        ResKind::Compute,
+    ] {
+        let all: Vec<_> = m.scopes_of_kind(kind).collect();
+        let step = all.len().div_ceil(400).max(1);
+        scopes.extend(all.into_iter().step_by(step).map(|s| (kind, s)));
+    }
+    let mut by_kind: Vec<(ResKind, f64, String)> = Vec::new();
+    let slow_log = std::env::var_os("REACH_SLOW_LOG").is_some();
     let mut v: Vec<f64> = scopes
         .iter()
-        .map(|&s| {
+        .map(|&(kind, s)| {
             let t = Instant::now();
             app.select_resource(s);
             frame(&app);
-            ms(t)
+            let d = ms(t);
+            let name = || app.engine().model().scope_label(s);
+            if slow_log && d > 50.0 {
+                eprintln!("slow: resource {}: {d:.0} ms", name());
+            }
+            match by_kind.iter_mut().find(|(k, _, _)| *k == kind) {
+                Some((_, worst, _)) if *worst >= d => {}
+                Some(slot) => *slot = (kind, d, name()),
+                None => by_kind.push((kind, d, name())),
+            }
+            d
         })
         .collect();
     let (med, p95, max) = stats(&mut v);
@@ -121,6 +177,17 @@ fn main() {
     println!("select_resource_median_ms {med:.1}");
     println!("select_resource_p95_ms {p95:.1}");
     println!("select_resource_max_ms {max:.1}");
+    for (kind, worst, name) in by_kind {
+        println!(
+            "select_max_ms_{} {worst:.1} ({name})",
+            kind.word().replace(' ', "_")
+        );
+    }
+    println!(
+        "rss_after_resources_mb {:.0} kept {:?}",
+        live_rss_mb(),
+        app.engine().kept_answers()
+    );
 
     // identities spread over the list
     let ids: Vec<_> = app.engine().model().principal_ids().collect();
@@ -203,7 +270,6 @@ fn main() {
     let all_scopes: Vec<_> = app.engine().model().scope_ids().collect();
     let mut samples = Vec::new();
     let mut peak: f64 = 0.0;
-    let slow_log = std::env::var_os("REACH_SLOW_LOG").is_some();
     let t = Instant::now();
     for i in 0..soak {
         if i % (soak / 10).max(1) == 0 {

@@ -1,6 +1,7 @@
 //! Time `who_can_summary` per operation on one resource (a profiling aid for the TUI's Access pane).
 //! `summary_ops DIR RESOURCE [N [PRINCIPAL]]`: then repeat the all-operations summary N times, and
-//! `what_can_summary` of PRINCIPAL N times (a loop to run under `perf record`).
+//! the same N times cold (the engine's kept answers forgotten first), and `what_can_summary`
+//! of PRINCIPAL N times (a loop to run under `perf record`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use reach::engine::{action, Engine};
 use std::time::Instant;
@@ -12,6 +13,9 @@ fn main() {
     )
     .unwrap();
     let e = Engine::new(reach::model::build(raw));
+    // SAFETY: as below
+    unsafe { libmimalloc_sys::mi_collect(true) };
+    println!("rss loaded {:.0} MB", rss_mb());
     let s = e.model().resolve_resource(&args[1]).unwrap();
     for op in action::summary_ops(e.model().scope(s).kind) {
         let t = Instant::now();
@@ -37,6 +41,48 @@ fn main() {
             best = best.min(t.elapsed().as_secs_f64() * 1e3);
         }
         println!("who_can_summary x{n}: fastest {best:.1} ms");
+        let (mut best, mut total) = (f64::MAX, 0.0);
+        for _ in 0..n {
+            e.forget_kept();
+            let t = Instant::now();
+            e.who_can_summary(s, None).unwrap();
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            best = best.min(ms);
+            total += ms;
+        }
+        let kept = e.kept_answers();
+        println!(
+            "who_can_summary cold x{n}: fastest {best:.1} ms, mean {:.1} ms; kept {kept:?}",
+            total / n as f64
+        );
+        e.forget_kept();
+        let t = Instant::now();
+        let warmed = e.warm(&std::sync::atomic::AtomicBool::new(false));
+        println!(
+            "warm: {:.1} ms, {warmed:?} goals and edges answered, kept {:?}, rss {:.0} MB",
+            t.elapsed().as_secs_f64() * 1e3,
+            e.kept_answers(),
+            rss_mb()
+        );
+        let mut v: Vec<f64> = (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                e.who_can_summary(s, None).unwrap();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        v.sort_by(f64::total_cmp);
+        println!(
+            "who_can_summary after warm x{n}: fastest {:.1} ms, median {:.1} ms",
+            v[0],
+            v[v.len() / 2]
+        );
+        // SAFETY: mi_collect only walks and frees mimalloc's own free pages.
+        unsafe { libmimalloc_sys::mi_collect(true) };
+        println!("rss after mi_collect {:.0} MB", rss_mb());
+        e.forget_kept();
+        unsafe { libmimalloc_sys::mi_collect(true) };
+        println!("rss after forgetting {:.0} MB", rss_mb());
     }
     if let Some(p) = args.get(3) {
         let p = e.model().resolve_principal(p).unwrap();
@@ -48,4 +94,12 @@ fn main() {
         }
         println!("what_can_summary x{n}: fastest {best:.1} ms, {reached} resources");
     }
+}
+
+fn rss_mb() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
 }

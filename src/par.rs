@@ -14,9 +14,22 @@ pub fn map<T: Sync, R: Send>(
     stack: Option<usize>,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<Option<R>> {
-    let workers = thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    map_on(cores(), items, stack, f)
+}
+
+/// How many threads run at once here (1 when unknown).
+pub fn cores() -> usize {
+    thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `map` on at most `threads` threads (work in the background leaves a core to the user).
+pub fn map_on<T: Sync, R: Send>(
+    threads: usize,
+    items: &[T],
+    stack: Option<usize>,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<Option<R>> {
+    let workers = threads.max(1).min(items.len());
     if workers <= 1 && stack.is_none() {
         return items.iter().map(|i| guarded(&f, i)).collect();
     }

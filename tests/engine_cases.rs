@@ -216,6 +216,20 @@ fn run(case: &Case) -> Result<(), String> {
             collect(&p.paths, &p.principal.name, &mut paths, &mut texts);
         }
         texts.extend(w.notes.iter().cloned());
+        // the TUI's light summary lists the same principals, answered cold and again after the
+        // engine's warm-up has kept the acts-as answers
+        let listed = |e: &Engine| -> Result<Vec<String>, String> {
+            let v = e.who_can_summary(s, q.action.as_deref()).map_err(|a| a.0)?;
+            Ok(v.into_iter().map(|r| r.principal.name).collect())
+        };
+        let cold = listed(&e)?;
+        e.warm(&Default::default());
+        let warmed = listed(&e)?;
+        if cold != names || warmed != names {
+            return Err(format!(
+                "summary: cold {cold:?}, after warm-up {warmed:?}; who-can {names:?}"
+            ));
+        }
     } else if let Some((p, r)) = &q.explain {
         let pid = m.resolve_principal(p).map_err(|e| e.to_string())?;
         let s = m.resolve_resource(r).map_err(|e| e.to_string())?;

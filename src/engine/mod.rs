@@ -12,7 +12,9 @@ pub mod matrix;
 mod query;
 pub mod review;
 pub mod rules;
+mod shared;
 pub mod view;
+mod warm;
 mod why_not;
 
 pub use explain::*;
@@ -24,17 +26,24 @@ use action::ActionError;
 use graph::AccessGraph;
 use query::{Holders, PathSet, RawPath, Search};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Default cap on paths shown per principal; the rest are counted as "N more".
 pub const DEFAULT_MAX_PATHS: usize = 8;
 
 pub struct Engine {
-    model: Model,
-    graph: AccessGraph,
+    /// Shared with a background warm-up (`warm_in_background`), hence `Arc`.
+    model: Arc<Model>,
+    graph: Arc<AccessGraph>,
     /// No what-if overlay at query time: assumptions are applied to the model before the rules
     /// run (`Model::assume`), so rule-derived edges see them too.
     no_extra: Vec<Assignment>,
     no_revoked: HashSet<usize>,
+    /// Light answers kept across queries (the TUI's summaries; see `shared.rs`).
+    shared: Arc<shared::Shared>,
+    warming: Option<warm::Warming>,
+    /// `name_rank`, made on first use.
+    name_rank: std::sync::OnceLock<Vec<u32>>,
     pub max_paths: usize,
 }
 
@@ -45,9 +54,13 @@ impl Engine {
         for rule in rules::catalog() {
             (rule.apply)(&model, &mut graph);
         }
+        let shared = shared::Shared::new(!model.assignments.iter().any(|a| a.assumed));
         Engine {
-            model,
-            graph,
+            model: Arc::new(model),
+            graph: Arc::new(graph),
+            shared: Arc::new(shared),
+            warming: None,
+            name_rank: std::sync::OnceLock::new(),
             no_extra: Vec::new(),
             no_revoked: HashSet::new(),
             max_paths: DEFAULT_MAX_PATHS,
@@ -59,11 +72,6 @@ impl Engine {
     }
     pub fn graph(&self) -> &AccessGraph {
         &self.graph
-    }
-
-    /// Take the model back (for a reload).
-    pub fn into_model(self) -> Model {
-        self.model
     }
 
     /// Whether any what-if assumption is in force.
@@ -91,7 +99,51 @@ impl Engine {
             1,
         );
         search.light = true;
-        search
+        search.sharing(&self.shared)
+    }
+
+    /// Answer ahead of any question what the TUI's summaries lead to whichever resource is
+    /// selected (see `warm.rs`), on all cores, and wait for it. `stop` ends it early. Returns
+    /// how many goals and edges were answered.
+    pub fn warm(&self, stop: &std::sync::atomic::AtomicBool) -> (usize, usize) {
+        warm::warm(
+            &self.model,
+            &self.graph,
+            &self.shared,
+            stop,
+            crate::par::cores(),
+        )
+    }
+
+    /// The same on a background thread (one core left free); the engine tells it to stop when
+    /// dropped. Queries meanwhile are answered as usual, finding whatever it has kept so far.
+    pub fn warm_in_background(&mut self) {
+        if self.warming.is_none() && self.shared.enabled {
+            self.warming =
+                warm::Warming::spawn(self.model.clone(), self.graph.clone(), self.shared.clone());
+        }
+    }
+
+    /// Whether a background warm-up is running.
+    pub fn warming(&self) -> bool {
+        self.warming.as_ref().is_some_and(|w| !w.finished())
+    }
+
+    /// Wait for the background warm-up: what it answered (None: none was started).
+    pub fn wait_warm(&mut self) -> Option<(usize, usize)> {
+        self.warming.as_mut()?.wait()
+    }
+
+    /// Forget the light answers kept across queries, so the next one is answered cold (for
+    /// benchmarks; answers do not change).
+    pub fn forget_kept(&self) {
+        self.shared.clear();
+    }
+
+    /// How many light answers the engine keeps (sub-goals, acts-as edges, scope reaches), and
+    /// how many principals they hold in all.
+    pub fn kept_answers(&self) -> [usize; 4] {
+        self.shared.counts()
     }
 
     pub fn principal_ref(&self, p: PrincipalId) -> PrincipalRef {
@@ -176,26 +228,60 @@ impl Engine {
                 .collect()
         };
         let found = crate::par::map(&ops, None, |(_, action)| one(action));
-        let mut per: std::collections::BTreeMap<PrincipalId, Reached> = Default::default();
-        for ((label, action), holders) in ops.iter().zip(found) {
+        // per principal: a bit per operation (who-can lists at most a few dozen) and whether
+        // an assumption is on the way
+        let mut per: Vec<(Vec<usize>, bool)> =
+            vec![(Vec::new(), false); self.model.principals.len()];
+        let mut reached: Vec<PrincipalId> = Vec::new();
+        for (i, ((_, action), holders)) in ops.iter().zip(found).enumerate() {
             for (p, assumed) in holders.unwrap_or_else(|| one(action)) {
-                let e = per.entry(p).or_insert_with(|| Reached {
-                    principal: self.principal_ref(p),
-                    actions: Vec::new(),
-                    assumed: false,
-                });
-                e.actions.push(label.clone());
-                e.assumed |= assumed;
+                let Some(e) = per.get_mut(p.0 as usize) else {
+                    continue;
+                };
+                if e.0.is_empty() {
+                    reached.push(p);
+                }
+                e.0.push(i);
+                e.1 |= assumed;
             }
         }
-        let mut v: Vec<Reached> = per.into_values().collect();
-        v.sort_by_cached_key(|r| {
-            (
-                r.principal.name.to_ascii_lowercase(),
-                r.principal.id.clone(),
-            )
-        });
-        Ok(v)
+        // by name, case-insensitively, then id: ranks made once per engine
+        let rank = self.name_rank();
+        reached.sort_unstable_by_key(|p| rank.get(p.0 as usize).copied().unwrap_or(u32::MAX));
+        Ok(reached
+            .into_iter()
+            .map(|p| {
+                let (idx, assumed) = std::mem::take(&mut per[p.0 as usize]);
+                Reached {
+                    principal: self.principal_ref(p),
+                    actions: idx.into_iter().map(|i| ops[i].0.clone()).collect(),
+                    assumed,
+                }
+            })
+            .collect())
+    }
+
+    /// Each principal's place when all are sorted by name (case-insensitively), then id: the
+    /// order summaries list them in, made once.
+    fn name_rank(&self) -> &[u32] {
+        self.name_rank.get_or_init(|| {
+            let mut order: Vec<(String, String, u32)> = self
+                .model
+                .principal_ids()
+                .map(|p| {
+                    let r = self.principal_ref(p);
+                    (r.name.to_ascii_lowercase(), r.id, p.0)
+                })
+                .collect();
+            order.sort();
+            let mut rank = vec![u32::MAX; self.model.principals.len()];
+            for (i, (_, _, p)) in order.into_iter().enumerate() {
+                if let Some(r) = rank.get_mut(p as usize) {
+                    *r = i as u32;
+                }
+            }
+            rank
+        })
     }
 
     fn principal_access(
@@ -298,7 +384,7 @@ impl Engine {
     ) -> Result<Explanation, ActionError> {
         let action = action::resolve(&self.model, s, op)?;
         let mut search = self.search().for_principal(p);
-        let h: std::rc::Rc<Holders> = search.holders(s, &action);
+        let h: std::sync::Arc<Holders> = search.holders(s, &action);
         let set: PathSet = h.get(&p).cloned().unwrap_or_default();
         let mut paths: Vec<AccessPath> = set.paths.iter().map(|r| to_path(r, None)).collect();
         sort_paths(&mut paths);

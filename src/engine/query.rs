@@ -7,11 +7,12 @@
 
 use super::explain::Step;
 use super::graph::{AccessGraph, ActsAs, GrantKind};
+use super::shared::{Chains, RoleReach, ScopeReach, Shared, Tree};
 use crate::model::role::Grant as RoleGrant;
 use crate::model::role::RoleId;
 use crate::model::{Assignment, Deny, DenyTarget, Model, PrincipalId, ScopeId};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Clone, Debug)]
 pub(crate) struct RawPath {
@@ -36,7 +37,7 @@ pub(crate) type Holders = BTreeMap<PrincipalId, PathSet>;
 
 /// Who can act as an identity through one acts-as edge: each actor with its paths (ending with
 /// the acts-as step) and how many more the cap left out.
-type EdgeActors = Vec<(PrincipalId, Vec<RawPath>, usize)>;
+pub(crate) type EdgeActors = Vec<(PrincipalId, Vec<RawPath>, usize)>;
 
 pub(crate) struct Search<'a> {
     pub m: &'a Model,
@@ -54,7 +55,16 @@ pub(crate) struct Search<'a> {
     pub cap: usize,
     /// Existence only: paths keep their nodes but not their step texts (unless a step is assumed).
     pub light: bool,
-    memo: HashMap<(ScopeId, u32), Rc<Holders>>,
+    /// Answers by goal, and whether each met a goal still being evaluated (a cycle): such an
+    /// answer depends on the question that led to it.
+    memo: HashMap<(ScopeId, u32), (Arc<Holders>, bool)>,
+    /// Goals met while still being evaluated (or answers that had): an answer computed while
+    /// this grew is partial.
+    cycle_hits: usize,
+    /// Light answers kept by the engine across searches (see `shared.rs`).
+    shared: Option<&'a Shared>,
+    /// Goals asked for an acts-as edge on its own (`warm_edge`), not for a question: kept.
+    for_edge: usize,
     /// Goal actions by id: as asked (any case) and lower-cased, so `memo` keys are two integers.
     action_ids: HashMap<String, u32>,
     lower_ids: HashMap<String, u32>,
@@ -62,7 +72,7 @@ pub(crate) struct Search<'a> {
     role_grants: HashMap<String, HashMap<RoleId, Option<String>>>,
     visiting: HashSet<(ScopeId, u32)>,
     /// `edge_actors` answers, by identity and edge index.
-    edge_memo: HashMap<(PrincipalId, usize), Rc<EdgeActors>>,
+    edge_memo: HashMap<(PrincipalId, usize), Arc<EdgeActors>>,
 }
 
 impl<'a> Search<'a> {
@@ -84,12 +94,29 @@ impl<'a> Search<'a> {
             light: false,
             cap,
             memo: HashMap::new(),
+            cycle_hits: 0,
+            shared: None,
+            for_edge: 0,
             action_ids: HashMap::new(),
             lower_ids: HashMap::new(),
             role_grants: HashMap::new(),
             visiting: HashSet::new(),
             edge_memo: HashMap::new(),
         }
+    }
+
+    /// Keep and reuse light answers in `shared` (only for light searches of everyone, with no
+    /// what-if overlay: the answers kept there must not depend on the search).
+    pub fn sharing(mut self, shared: &'a Shared) -> Self {
+        if shared.enabled && self.light && self.extra.is_empty() && self.revoked.is_empty() {
+            self.shared = Some(shared);
+        }
+        self
+    }
+
+    /// The shared store, while the search is one whose answers it may keep.
+    fn shared(&self) -> Option<&'a Shared> {
+        self.shared.filter(|_| self.only.is_none())
     }
 
     /// Limit the search to one principal (and what it can act as).
@@ -129,23 +156,64 @@ impl<'a> Search<'a> {
         }
     }
 
-    pub fn holders(&mut self, s: ScopeId, action: &str) -> Rc<Holders> {
+    pub fn holders(&mut self, s: ScopeId, action: &str) -> Arc<Holders> {
         let key = (s, self.action_id(action));
-        if let Some(h) = self.memo.get(&key) {
+        if let Some((h, partial)) = self.memo.get(&key) {
+            if *partial {
+                self.cycle_hits += 1;
+            }
             return h.clone();
         }
         if self.visiting.contains(&key) {
-            return Rc::new(Holders::new());
+            self.cycle_hits += 1;
+            return Arc::new(Holders::new());
         }
+        // a sub-goal (one asked while answering another) is kept by the engine; the question
+        // itself is not, so browsing does not grow the store
+        let sub = self
+            .shared()
+            .filter(|_| !self.visiting.is_empty() || self.for_edge > 0);
+        let lower = sub.map(|_| action.to_ascii_lowercase());
+        if let (Some(sh), Some(lower)) = (sub, &lower) {
+            if let Some(kept) = sh.goal(s, lower) {
+                let h = Arc::new(kept.to_holders());
+                self.memo.insert(key, (h.clone(), false));
+                return h;
+            }
+        }
+        let hits = self.cycle_hits;
         self.visiting.insert(key);
         let mut out = Holders::new();
         self.direct(s, action, &mut out);
         self.derived(s, action, &mut out);
         self.acting(s, action, &mut out);
         self.visiting.remove(&key);
-        let rc = Rc::new(out);
-        self.memo.insert(key, rc.clone());
+        let partial = self.cycle_hits != hits;
+        let rc = Arc::new(out);
+        if let (Some(sh), Some(lower), false) = (sub, &lower, partial) {
+            if let (kept, true) = Chains::of_holders(&rc) {
+                sh.keep_goal(s, lower, Arc::new(kept));
+            }
+        }
+        self.memo.insert(key, (rc.clone(), partial));
         rc
+    }
+
+    /// Answer a goal the way an acts-as edge asks it (kept by the engine; see `Engine::warm`).
+    pub fn warm_goal(&mut self, s: ScopeId, action: &str) {
+        self.for_edge += 1;
+        self.holders(s, action);
+        self.for_edge -= 1;
+    }
+
+    /// Answer who can act as `ident` through its `k`-th acts-as edge (kept by the engine).
+    pub fn warm_edge(&mut self, ident: PrincipalId, k: usize) {
+        let g: &'a AccessGraph = self.g;
+        if let Some(e) = g.acts_as.get(&ident).and_then(|v| v.get(k)) {
+            self.for_edge += 1;
+            self.kept_edge(ident, k, e);
+            self.for_edge -= 1;
+        }
     }
 
     /// One id per action, case-insensitively.
@@ -196,6 +264,24 @@ impl<'a> Search<'a> {
         let m = self.m;
         let mut seen = Seen::new(m.principals.len());
         let denies = self.denies_for(s, action);
+        if let Some(sh) = self.shared() {
+            self.direct_shared(sh, s, action, &denies, out, &mut seen);
+        } else {
+            self.direct_each(s, action, &denies, out, &mut seen);
+        }
+        self.direct_grants(s, action, &denies, out, &mut seen);
+    }
+
+    /// Role assignments at `s` and its ancestors, one by one.
+    fn direct_each(
+        &mut self,
+        s: ScopeId,
+        action: &str,
+        denies: &[&'a Deny],
+        out: &mut Holders,
+        seen: &mut Seen,
+    ) {
+        let m = self.m;
         // a tenant has a few dozen roles and up to millions of assignments: decide each role
         // once per goal (its pattern, or None when it does not grant or a block removes it)
         let mut by_role: Vec<Option<Option<String>>> = vec![None; m.roles.len()];
@@ -227,8 +313,75 @@ impl<'a> Search<'a> {
                 tail.extend(self.notes(s, action));
                 tail
             };
-            self.expand(asg.principal, tail, &denies, out, &mut seen);
+            self.expand(asg.principal, tail, denies, out, seen);
         }
+    }
+
+    /// Light, everyone: role assignments by the scope they are made at and by role, each
+    /// role's holders expanded once for the engine (`ScopeReach`), then the roles that grant
+    /// `action` and no block at `s` removes, then denies at `s`.
+    fn direct_shared(
+        &mut self,
+        sh: &'a Shared,
+        s: ScopeId,
+        action: &str,
+        denies: &[&'a Deny],
+        out: &mut Holders,
+        seen: &mut Seen,
+    ) {
+        let m = self.m;
+        let mut found: Vec<(PrincipalId, PathSet)> = Vec::new();
+        for &anc in &m.scope(s).ancestors {
+            // a leaf's assignments serve only its own goals: not kept
+            let reach = if m.scope(anc).children.is_empty() {
+                Arc::new(scope_reach(m, anc))
+            } else {
+                sh.reach(anc, || scope_reach(m, anc))
+            };
+            for rr in &reach.roles {
+                if self.role_grant(rr.role, action).is_none()
+                    || self.g.block_for(s, action, Some(rr.role)).is_some()
+                {
+                    continue;
+                }
+                let tree = rr.reached.get_or_init(|| expand_all(m, &rr.assignments));
+                for (i, p) in tree.entries() {
+                    if !seen.insert(p) || denied_by(m, denies, p).is_some() {
+                        continue; // a denied principal's members are in `tree` themselves
+                    }
+                    let path = RawPath {
+                        steps: Vec::new(),
+                        nodes: tree.chain(i),
+                    };
+                    found.push((
+                        p,
+                        PathSet {
+                            paths: vec![path],
+                            more: 0,
+                        },
+                    ));
+                }
+            }
+        }
+        // built in one pass from sorted entries (much cheaper than one insert each)
+        found.sort_unstable_by_key(|(p, _)| *p);
+        if out.is_empty() {
+            *out = found.into_iter().collect();
+        } else {
+            out.extend(found);
+        }
+    }
+
+    /// Rule-made grants at `s` and its ancestors.
+    fn direct_grants(
+        &mut self,
+        s: ScopeId,
+        action: &str,
+        denies: &[&'a Deny],
+        out: &mut Holders,
+        seen: &mut Seen,
+    ) {
+        let m = self.m;
         let grants: Vec<_> = m
             .scope(s)
             .ancestors
@@ -261,7 +414,7 @@ impl<'a> Search<'a> {
                 tail.extend(self.notes(s, action));
                 tail
             };
-            self.expand(gr.principal, tail, &denies, out, &mut seen);
+            self.expand(gr.principal, tail, denies, out, seen);
         }
     }
 
@@ -431,7 +584,7 @@ impl<'a> Search<'a> {
         let g: &'a AccessGraph = self.g; // borrowed from the graph, not from self
         let derivs: Vec<_> = g.derivations_for(s, action).collect();
         for d in derivs {
-            let reqs: Vec<Rc<Holders>> = d
+            let reqs: Vec<Arc<Holders>> = d
                 .requires
                 .iter()
                 .map(|(rs, ra)| self.holders(*rs, ra))
@@ -447,7 +600,9 @@ impl<'a> Search<'a> {
                     continue;
                 }
                 for mut path in combos {
-                    path.steps.push(step.clone());
+                    if !self.light {
+                        path.steps.push(step.clone()); // existence only (light): no text
+                    }
                     self.push(out, p, path);
                 }
             }
@@ -459,25 +614,20 @@ impl<'a> Search<'a> {
     /// answer does not depend on the goal being searched, so it is kept for the search, unless
     /// a required goal was still being evaluated (a cycle): that answer is partial and is not
     /// kept.
-    fn edge_actors(&mut self, ident: PrincipalId, k: usize, e: &'a ActsAs) -> Rc<EdgeActors> {
+    fn edge_actors(&mut self, ident: PrincipalId, k: usize, e: &'a ActsAs) -> Arc<EdgeActors> {
         if let Some(r) = self.edge_memo.get(&(ident, k)) {
             return r.clone();
         }
-        let mut partial = false;
-        let mut held = |search: &mut Self, scope: ScopeId, action: &str| {
-            let key = (scope, search.action_id(action));
-            partial |= search.visiting.contains(&key);
-            search.holders(scope, action)
-        };
-        let reqs: Vec<Rc<Holders>> = e
+        let hits = self.cycle_hits;
+        let reqs: Vec<Arc<Holders>> = e
             .requires
             .iter()
-            .map(|(rs, ra)| held(self, *rs, ra))
+            .map(|(rs, ra)| self.holders(*rs, ra))
             .collect();
-        let alts: Vec<Rc<Holders>> = e
+        let alts: Vec<Arc<Holders>> = e
             .any_of
             .iter()
-            .map(|alt| held(self, alt.scope, &alt.action))
+            .map(|alt| self.holders(alt.scope, &alt.action))
             .collect();
         // existence only (light): the acts-as step is not kept
         let step = |text: &str| Step {
@@ -526,15 +676,15 @@ impl<'a> Search<'a> {
                 actors.push((actor, paths, more));
             }
         }
-        let r = Rc::new(actors);
-        if !partial {
+        let r = Arc::new(actors);
+        if self.cycle_hits == hits {
             self.edge_memo.insert((ident, k), r.clone());
         }
         r
     }
 
     /// Principals holding every goal in `reqs`, with the paths of all halves concatenated.
-    fn conjoin(&self, reqs: &[Rc<Holders>]) -> Vec<(PrincipalId, Vec<RawPath>)> {
+    fn conjoin(&self, reqs: &[Arc<Holders>]) -> Vec<(PrincipalId, Vec<RawPath>)> {
         let Some(first) = reqs.first() else {
             return Vec::new();
         };
@@ -569,6 +719,106 @@ impl<'a> Search<'a> {
         result
     }
 
+    /// Who can act as `ident` through its `k`-th edge, as the engine keeps it (light searches
+    /// that share: computed and kept on first use).
+    fn kept_edge(&mut self, ident: PrincipalId, k: usize, e: &'a ActsAs) -> Option<Arc<Chains>> {
+        let sh = self.shared()?;
+        if let Some(kept) = sh.edge(ident, k) {
+            return Some(kept);
+        }
+        let hits = self.cycle_hits;
+        let goal = |search: &mut Self, s: ScopeId, action: &str| {
+            let lower = action.to_ascii_lowercase();
+            if let Some(kept) = sh.goal(s, &lower) {
+                return kept;
+            }
+            let h = search.holders(s, action); // kept by the engine unless partial
+            sh.goal(s, &lower)
+                .unwrap_or_else(|| Arc::new(Chains::of_holders(&h).0))
+        };
+        let reqs: Vec<Arc<Chains>> = e
+            .requires
+            .iter()
+            .map(|(rs, ra)| goal(self, *rs, ra))
+            .collect();
+        let alts: Vec<Arc<Chains>> = e
+            .any_of
+            .iter()
+            .map(|alt| goal(self, alt.scope, &alt.action))
+            .collect();
+        // as `edge_actors` with one path each: every required goal held (nodes joined), then
+        // the first alternative held
+        let mut actors = Chains::default();
+        let mut nodes: Vec<PrincipalId> = Vec::new();
+        let join = |nodes: &mut Vec<PrincipalId>, more: &[PrincipalId]| {
+            let n = nodes.len();
+            for &q in more {
+                if !nodes[..n].contains(&q) {
+                    nodes.push(q);
+                }
+            }
+        };
+        if let Some(first) = reqs.first() {
+            'actors: for (actor, chain) in first.iter() {
+                nodes.clear();
+                nodes.extend_from_slice(chain);
+                for other in &reqs[1..] {
+                    let Some(c) = other.get(actor) else {
+                        continue 'actors;
+                    };
+                    join(&mut nodes, c);
+                }
+                if !alts.is_empty() {
+                    let Some(c) = alts.iter().find_map(|a| a.get(actor)) else {
+                        continue;
+                    };
+                    join(&mut nodes, c);
+                }
+                actors.push(actor, &nodes);
+            }
+        }
+        let actors = Arc::new(actors.shrink());
+        if self.cycle_hits == hits {
+            sh.keep_edge(ident, k, actors.clone());
+        }
+        Some(actors)
+    }
+
+    /// `actor` acts as an identity whose paths are `ident_paths`: each of its paths through
+    /// the edge (`combos`: steps ending with the acts-as step, and nodes), then `note`, then
+    /// the identity's path; `more` paths the edge left out are counted.
+    fn act_as(
+        &self,
+        out: &mut Holders,
+        actor: PrincipalId,
+        combos: &[(&[Step], &[PrincipalId])],
+        more: usize,
+        ident_paths: &[RawPath],
+        note: &Option<Step>,
+    ) {
+        // paths the edge left out count for an actor that holds the goal
+        let left_out = more * ident_paths.len();
+        if self.full(out, actor, combos.len() * ident_paths.len() + left_out) {
+            return;
+        }
+        for (c_steps, c_nodes) in combos {
+            for ip in ident_paths {
+                if ip.nodes.iter().any(|n| c_nodes.contains(n)) {
+                    continue; // no principal twice on one path
+                }
+                let mut steps = c_steps.to_vec(); // ends with the acts-as step
+                steps.extend(note.iter().cloned());
+                steps.extend(ip.steps.iter().cloned());
+                let mut nodes = c_nodes.to_vec();
+                nodes.extend(ip.nodes.iter().copied());
+                self.push(out, actor, RawPath { steps, nodes });
+            }
+        }
+        if let Some(set) = out.get_mut(&actor).filter(|_| left_out > 0) {
+            set.more += left_out;
+        }
+    }
+
     /// Acts-as: whoever can act as an identity that holds the goal holds it too.
     fn acting(&mut self, s: ScopeId, action: &str, out: &mut Holders) {
         let data_goal = action
@@ -576,6 +826,14 @@ impl<'a> Search<'a> {
             .starts_with("microsoft.storage/")
             && crate::model::role::is_data_action(action);
         let mut done: HashSet<PrincipalId> = HashSet::new();
+        // who is in `out` already, for the kept edges' thousands of actors (light)
+        let mut present = Seen::new(0);
+        if self.shared().is_some() {
+            present = Seen::new(self.m.principals.len());
+            out.keys().for_each(|p| {
+                present.insert(*p);
+            });
+        }
         loop {
             let todo: Vec<PrincipalId> = out
                 .keys()
@@ -591,37 +849,35 @@ impl<'a> Search<'a> {
                 let edges = g.acts_as.get(&ident).into_iter().flatten();
                 let ident_paths = out.get(&ident).map(|s| s.paths.clone()).unwrap_or_default();
                 for (k, e) in edges.enumerate().filter(|(_, e)| e.applies(s, action)) {
-                    let actors = self.edge_actors(ident, k, e);
-                    for (actor, combos, more) in actors.iter() {
-                        let actor = *actor;
-                        // paths the edge left out count for an actor that holds the goal
-                        let left_out = more * ident_paths.len();
-                        if self.full(out, actor, combos.len() * ident_paths.len() + left_out) {
-                            continue;
-                        }
-                        for c in combos {
-                            for ip in &ident_paths {
-                                if ip.nodes.iter().any(|n| c.nodes.contains(n)) {
-                                    continue; // no principal twice on one path
-                                }
-                                let mut steps = c.steps.clone(); // ends with the acts-as step
-                                if let (true, Some((rule, text))) = (data_goal, &e.data_note) {
-                                    steps.push(Step {
-                                        rule,
-                                        text: text.clone(),
-                                        source: e.source.clone(),
-                                        assumed: false,
-                                    });
-                                }
-                                steps.extend(ip.steps.iter().cloned());
-                                let mut nodes = c.nodes.clone();
-                                nodes.extend(ip.nodes.iter().copied());
-                                self.push(out, actor, RawPath { steps, nodes });
+                    // existence only (light): no step text
+                    let note = e.data_note.as_ref().filter(|_| data_goal && !self.light);
+                    let note = note.map(|(rule, text)| Step {
+                        rule,
+                        text: text.clone(),
+                        source: e.source.clone(),
+                        assumed: false,
+                    });
+                    // kept by the engine (light): one chain per actor, no step
+                    if let Some(kept) = self.kept_edge(ident, k, e) {
+                        for (actor, nodes) in kept.iter() {
+                            if present.contains(actor) {
+                                continue; // light: one path is all it keeps
+                            }
+                            let combo: &[(&[Step], &[PrincipalId])] = &[(&[], nodes)];
+                            self.act_as(out, actor, combo, 0, &ident_paths, &note);
+                            if out.contains_key(&actor) {
+                                present.insert(actor);
                             }
                         }
-                        if let Some(set) = out.get_mut(&actor).filter(|_| left_out > 0) {
-                            set.more += left_out;
-                        }
+                        continue;
+                    }
+                    let actors = self.edge_actors(ident, k, e);
+                    for (actor, combos, more) in actors.iter() {
+                        let combos: Vec<(&[Step], &[PrincipalId])> = combos
+                            .iter()
+                            .map(|c| (c.steps.as_slice(), c.nodes.as_slice()))
+                            .collect();
+                        self.act_as(out, *actor, &combos, *more, &ident_paths, &note);
                     }
                 }
             }
@@ -649,12 +905,89 @@ fn denied_by<'a>(m: &Model, denies: &[&'a Deny], p: PrincipalId) -> Option<&'a D
     })
 }
 
+/// The assignments made exactly at `at`, by role (roles in order of first assignment).
+fn scope_reach(m: &Model, at: ScopeId) -> ScopeReach {
+    let mut r = ScopeReach::default();
+    for &i in m.assign_by_scope.get(at.0 as usize).into_iter().flatten() {
+        let role = m.assignments[i as usize].role;
+        match r.roles.iter_mut().find(|x| x.role == role) {
+            Some(x) => x.assignments.push(i),
+            None => r.roles.push(RoleReach {
+                role,
+                assignments: vec![i],
+                reached: OnceLock::new(),
+            }),
+        }
+    }
+    r
+}
+
+/// The holders of `assignments` and their members down the nesting, each principal once.
+fn expand_all(m: &Model, assignments: &[u32]) -> Tree {
+    let mut tree = Tree::default();
+    let mut seen = Seen::new(m.principals.len());
+    let mut scratch = (Vec::new(), Vec::new(), Vec::new());
+    for &i in assignments {
+        let holder = m.assignments[i as usize].principal;
+        members(m, holder, &mut seen, &mut tree, &mut scratch);
+    }
+    tree.shrink()
+}
+
+/// Light expansion of one holder: it and, for a group, every member down the nesting not yet
+/// in `seen`, each added to `out` with the entry of the group it was reached through. A
+/// principal met once is not expanded again, like `Search::expand` in light mode. `scratch`
+/// holds the arena, the stack and each arena entry's entry in `out` between calls.
+type Scratch = (Vec<(PrincipalId, u32, u32)>, Vec<u32>, Vec<u32>);
+fn members(m: &Model, holder: PrincipalId, seen: &mut Seen, out: &mut Tree, scratch: &mut Scratch) {
+    if !seen.insert(holder) {
+        return; // met already: so were its members
+    }
+    let (arena, stack, entry) = scratch;
+    arena.clear();
+    stack.clear();
+    entry.clear();
+    arena.push((holder, u32::MAX, 0));
+    entry.push(out.push(holder, None));
+    push_members(m, arena, stack, 0);
+    while let Some(at) = stack.pop() {
+        let (p, parent, _) = arena[at as usize];
+        entry.resize(arena.len(), u32::MAX);
+        if !seen.insert(p) {
+            continue;
+        }
+        // the parent was added when it was expanded, which is how `at` came to be
+        entry[at as usize] = out.push(p, Some(entry[parent as usize]));
+        push_members(m, arena, stack, at);
+    }
+}
+
+/// Push the members of the principal at arena entry `at` that are not on its chain already.
+fn push_members(
+    m: &Model,
+    arena: &mut Vec<(PrincipalId, u32, u32)>,
+    stack: &mut Vec<u32>,
+    at: u32,
+) {
+    let p = arena[at as usize].0;
+    for (i, (mem, _)) in m.principal(p).members.iter().enumerate() {
+        if !on_chain(arena, at, *mem) {
+            arena.push((*mem, at, i as u32));
+            stack.push((arena.len() - 1) as u32);
+        }
+    }
+}
+
 /// Principals already expanded for one goal: a bit per principal (ids are dense indexes).
 struct Seen(Vec<u64>);
 
 impl Seen {
     fn new(n: usize) -> Seen {
         Seen(vec![0; n.div_ceil(64)])
+    }
+    fn contains(&self, p: PrincipalId) -> bool {
+        let (w, b) = (p.0 as usize / 64, p.0 % 64);
+        self.0.get(w).is_some_and(|x| x & (1 << b) != 0)
     }
     /// Mark `p`; false when it was marked already.
     fn insert(&mut self, p: PrincipalId) -> bool {

@@ -72,6 +72,8 @@ pub fn run(engine: Engine, opts: Options, old: Option<Baseline>) -> io::Result<(
     app.watching = watch.is_some();
     loop {
         guard.terminal.draw(|f| ui::draw(f, &app, &theme))?;
+        // once the screen is up (and again after a reload brings a new engine)
+        app.warm_engine();
         let action = loop {
             if let Some(w) = &watch {
                 if w.changed() {

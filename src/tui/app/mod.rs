@@ -161,6 +161,17 @@ impl AppState {
         &self.engine
     }
 
+    /// Let the engine answer, in the background, what selecting any resource leads to (see
+    /// `Engine::warm_in_background`). Once per engine: a reload or what-if brings a new one.
+    pub fn warm_engine(&mut self) {
+        self.engine.warm_in_background();
+    }
+
+    /// Wait for the engine's background answers (benchmarks).
+    pub fn wait_engine_warm(&mut self) -> Option<(usize, usize)> {
+        self.engine.wait_warm()
+    }
+
     /// The key contexts active now, most specific first.
     pub fn contexts(&self) -> Vec<Ctx> {
         if self.popup.is_some() {

@@ -148,13 +148,22 @@ impl AccessPane {
         notes: Vec<String>,
         action: Option<&str>,
     ) {
+        // thousands of rows share a few sets of operations: each is shortened once
+        let mut shortened: std::collections::HashMap<Vec<String>, String> = Default::default();
         let rows = rows
             .into_iter()
             .map(|r| AccessRow {
-                name: show(&r.principal.name).into_owned(),
+                name: shown(r.principal.name),
                 kind: Some(r.principal.kind),
                 tag: String::new(),
-                actions: short_ops(&r.actions),
+                actions: match shortened.get(&r.actions) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = short_ops(&r.actions);
+                        shortened.insert(r.actions.clone(), s.clone());
+                        s
+                    }
+                },
                 paths: Vec::new(),
                 more: 0,
                 principal: Some(r.principal.pid),
@@ -390,6 +399,14 @@ fn diff_lines(d: &RowDiff, w: usize, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 /// What a principal can do, in short words: `read write score keys`.
+/// `show` of a name that is not needed after: moved when it shows as it is.
+fn shown(name: String) -> String {
+    match show(&name) {
+        std::borrow::Cow::Borrowed(_) => name,
+        std::borrow::Cow::Owned(o) => o,
+    }
+}
+
 pub fn short_ops(ops: &[String]) -> String {
     ops.iter()
         .map(|o| short_op(o))
