@@ -189,6 +189,30 @@ fn tui_select_resource(bencher: divan::Bencher, n: usize) {
     });
 }
 
+/// Select storage accounts (whose blob readers include whoever can act as the tenant's managed
+/// identities) and draw the frame, once the engine's warm-up (which the TUI starts after its
+/// first screen) is done: each sample selects the next of the tenant's accounts.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn tui_select_storage(bencher: divan::Bencher, n: usize) {
+    let theme = Theme::new(true, false);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    with_app(n, |app| {
+        app.warm_engine();
+        app.wait_engine_warm();
+        let all: Vec<_> = app
+            .engine()
+            .model()
+            .scopes_of_kind(reach::model::ResKind::Storage)
+            .collect();
+        let mut i = 0;
+        bencher.bench_local(|| {
+            app.select_resource(all[i % all.len()]);
+            i += 1;
+            draw(app, &mut term, &theme);
+        });
+    });
+}
+
 /// One filter keystroke in the identities list (every principal) and its frame; each sample
 /// types a character and deletes it (two keystrokes, two frames).
 #[divan::bench(args = SIZES, sample_count = 20)]

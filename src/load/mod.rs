@@ -157,6 +157,14 @@ pub fn load_files(
 }
 
 fn finish(mut project: RawProject, parts: Vec<RawProject>) -> RawProject {
+    // one allocation each for the big lists (100k assignments would otherwise be copied on
+    // every doubling)
+    project
+        .assignments
+        .reserve(parts.iter().map(|p| p.assignments.len()).sum());
+    project
+        .principals
+        .reserve(parts.iter().map(|p| p.principals.len()).sum());
     for p in parts {
         project.files.extend(p.files);
         project.findings.extend(p.findings);
