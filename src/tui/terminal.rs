@@ -1,6 +1,11 @@
 //! The terminal: raw mode and the alternate screen while the TUI runs, restored on every exit
 //! path — `Drop` of the guard (quit, error) and a panic hook that restores, then chains the
 //! previous hook so the panic message prints on a sane terminal. Mouse capture stays off.
+//!
+//! Only a panic on the TUI's own thread ends the TUI. The engine's workers (one operation of a
+//! summary, the background warm-up) catch theirs and carry on without that item; restoring the
+//! terminal for them would leave the TUI drawing on a plain screen, and their message would draw
+//! over it. Their messages are kept and printed once the terminal is restored.
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
@@ -10,7 +15,7 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -41,7 +46,18 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         let _ = restore();
+        for m in take_caught() {
+            eprintln!("reach: an internal error was caught while the TUI ran (that part of an answer was left out or computed again): {m}");
+        }
     }
+}
+
+/// Messages of panics on threads other than the TUI's, since the hook was installed.
+static CAUGHT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The panic messages kept from other threads, emptied.
+pub fn take_caught() -> Vec<String> {
+    std::mem::take(&mut *CAUGHT.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Leave raw mode and the alternate screen, show the cursor. Safe to call twice.
@@ -51,11 +67,21 @@ pub fn restore() -> io::Result<()> {
     r
 }
 
-fn install_panic_hook() {
+/// Install, once, the hook that restores the terminal when the calling thread (the TUI's)
+/// panics, and keeps the messages of other threads' panics (see the module comment).
+pub fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
+        let ui = std::thread::current().id();
         std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().id() != ui {
+                CAUGHT
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(info.to_string());
+                return;
+            }
             let _ = restore();
             previous(info);
         }));
