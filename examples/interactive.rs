@@ -37,27 +37,15 @@ use reach::tui::listing::Listing;
 use reach::tui::theme::Theme;
 use std::time::Instant;
 
+#[path = "common/mem.rs"]
+mod mem;
+use mem::{live_rss_mb, rss_mb};
+
 const W: u16 = 160;
 const H: u16 = 48;
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
-}
-
-/// Resident memory once the allocator has returned the pages it keeps after a query (mimalloc
-/// holds freed pages for reuse; without this the samples swing with the last query's size).
-fn live_rss_mb() -> f64 {
-    // SAFETY: mi_collect only walks and frees mimalloc's own free pages; no pointer is passed.
-    unsafe { libmimalloc_sys::mi_collect(true) };
-    rss_mb()
-}
-
-fn rss_mb() -> f64 {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// Median and slowest of `v` (sorted in place), and the 95th percentile.

@@ -5,6 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use reach::engine::{action, Engine};
 use std::time::Instant;
+
+#[path = "common/mem.rs"]
+mod mem;
+use mem::{live_rss_mb, rss_mb};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let raw = reach::load::load_path(
@@ -13,9 +17,7 @@ fn main() {
     )
     .unwrap();
     let e = Engine::new(reach::model::build(raw));
-    // SAFETY: as below
-    unsafe { libmimalloc_sys::mi_collect(true) };
-    println!("rss loaded {:.0} MB", rss_mb());
+    println!("rss loaded {:.0} MB", live_rss_mb());
     let s = e.model().resolve_resource(&args[1]).unwrap();
     for op in action::summary_ops(e.model().scope(s).kind) {
         let t = Instant::now();
@@ -77,12 +79,9 @@ fn main() {
             v[0],
             v[v.len() / 2]
         );
-        // SAFETY: mi_collect only walks and frees mimalloc's own free pages.
-        unsafe { libmimalloc_sys::mi_collect(true) };
-        println!("rss after mi_collect {:.0} MB", rss_mb());
+        println!("rss after mi_collect {:.0} MB", live_rss_mb());
         e.forget_kept();
-        unsafe { libmimalloc_sys::mi_collect(true) };
-        println!("rss after forgetting {:.0} MB", rss_mb());
+        println!("rss after forgetting {:.0} MB", live_rss_mb());
     }
     if let Some(p) = args.get(3) {
         let p = e.model().resolve_principal(p).unwrap();
@@ -94,12 +93,4 @@ fn main() {
         }
         println!("what_can_summary x{n}: fastest {best:.1} ms, {reached} resources");
     }
-}
-
-fn rss_mb() -> f64 {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -108,13 +108,19 @@ impl Chains {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (PrincipalId, &[PrincipalId])> {
-        self.ids.iter().enumerate().map(|(i, p)| {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-            (*p, &self.nodes[start..self.ends[i] as usize])
-        })
+        self.ids
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (*p, self.chain_at(i)))
     }
 
-    fn shrunk(mut self) -> Chains {
+    /// The chain of entry `i`.
+    fn chain_at(&self, i: usize) -> &[PrincipalId] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.nodes[start..self.ends[i] as usize]
+    }
+
+    pub fn shrink(mut self) -> Chains {
         self.ids.shrink_to_fit();
         self.ends.shrink_to_fit();
         self.nodes.shrink_to_fit();
@@ -135,22 +141,17 @@ impl Chains {
             // paths counted over the cap are not kept: light answers never read the count
             exact &= set.paths.len() == 1 && set.paths[0].steps.is_empty();
         }
-        (c.shrunk(), exact)
+        (c.shrink(), exact)
     }
 
     /// The chain of `p`, when the chains are in principal order (`of_holders`, `Search`'s
     /// edge answers).
     pub fn get(&self, p: PrincipalId) -> Option<&[PrincipalId]> {
         let i = self.ids.binary_search(&p).ok()?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        Some(&self.nodes[start..self.ends[i] as usize])
+        Some(self.chain_at(i))
     }
 
-    pub fn shrink(self) -> Chains {
-        self.shrunk()
-    }
-
-    /// Back to a light answer (principals in order, as `from_holders` kept them).
+    /// Back to a light answer (principals in order, as `of_holders` kept them).
     pub fn to_holders(&self) -> Holders {
         self.iter()
             .map(|(p, nodes)| {
