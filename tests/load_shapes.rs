@@ -3,7 +3,7 @@
 //! fields the model needs.
 
 use reach::finding::Severity;
-use reach::load::raw::{PrincipalKind, RawProject, ResourceProps};
+use reach::load::raw::{AmlKind, PrincipalKind, RawProject, ResourceProps};
 use reach::load::{load_files, load_path, Limits};
 use std::path::{Path, PathBuf};
 
@@ -228,20 +228,34 @@ fn export_shapes_load_as_their_kind() {
 
     // az ml workspace show: UAI mapping, primary UAI, storage in another resource group.
     let ws = p
-        .resources
+        .aml
         .iter()
-        .find(|r| matches!(r.props, ResourceProps::Workspace(_)))
+        .find(|d| matches!(d.kind, AmlKind::Workspace(_)))
         .unwrap();
-    assert!(ws.id.ends_with("/workspaces/RD-Agent"));
-    let ResourceProps::Workspace(w) = &ws.props else {
+    assert!(ws.id.as_deref().unwrap().ends_with("/workspaces/RD-Agent"));
+    let AmlKind::Workspace(w) = &ws.kind else {
         unreachable!()
     };
     let id = w.identity.as_ref().unwrap();
     assert_eq!(id.kind, "system_assigned,user_assigned");
     assert_eq!(id.user_assigned.len(), 1);
     assert!(id.user_assigned[0]
+        .resource_id
         .value
         .ends_with("/userAssignedIdentities/RDAgent_MI"));
+    // the IDs az ml prints: the system-assigned object ID and the UAI's client and object IDs
+    assert_eq!(
+        id.principal_id.as_deref(),
+        Some("e94f5a51-fc98-4c7c-b7e2-51dfe028aeb9")
+    );
+    assert_eq!(
+        id.user_assigned[0].client_id.as_deref(),
+        Some("4eeb969a-ad22-4bc4-8506-b75fcec3f38f")
+    );
+    assert_eq!(
+        id.user_assigned[0].principal_id.as_deref(),
+        Some("1118d738-fcf3-45df-850e-19c699c7b943")
+    );
     assert!(w
         .primary_user_assigned_identity
         .as_ref()

@@ -69,6 +69,7 @@ fn assign(pid: &str, role: &str, scope: &str, i: u32) -> RawAssignment {
 
 fn endpoint(name: &str, mode: &str) -> AmlDoc {
     AmlDoc {
+        id: None,
         source: Source::line(&Arc::from("ml/ep.yml"), 1),
         dir: "ml".into(),
         name: Some(Located::new(name.into(), 2)),

@@ -2,7 +2,7 @@
 //! normalisation as the Azure ML SDK does it, identity shapes, datastore credentials, job
 //! identities, located text. Every string kept goes through `text::redact`.
 
-use super::raw::{DatastoreCredential, IdentitySpec, JobIdentity};
+use super::raw::{DatastoreCredential, IdentitySpec, JobIdentity, UaiRef};
 use super::yaml::{Node, Y};
 use crate::source::Located;
 use crate::text;
@@ -75,16 +75,19 @@ pub fn truthy(s: &str) -> bool {
     )
 }
 
-/// `identity:` of a workspace (UAI mapping keyed by ARM ID), compute or endpoint (list of
-/// `{resource_id}`); a bare string, a single mapping or a list of strings is accepted too.
+/// `identity:` of a workspace (UAI mapping keyed by ARM ID, each value `null`, `{}` or
+/// `{client_id, principal_id}`), compute or endpoint (list of `{resource_id, client_id,
+/// principal_id}`); a bare string, a single mapping or a list of strings is accepted too. The
+/// system-assigned identity's `principal_id` and `tenant_id` are kept when printed (`az ml …
+/// show`, ARM REST after key conversion).
 pub fn identity(parent: &Y) -> Option<IdentitySpec> {
     let id = parent.get("identity")?;
     let line = parent.key_line("identity");
     if let Some(s) = id.text() {
         return Some(IdentitySpec {
             kind: normalise_enum(&s),
-            user_assigned: Vec::new(),
             line,
+            ..IdentitySpec::default()
         });
     }
     id.as_map()?;
@@ -99,48 +102,71 @@ pub fn identity(parent: &Y) -> Option<IdentitySpec> {
     };
     Some(IdentitySpec {
         kind,
+        principal_id: guid_text(id, "principal_id"),
+        tenant_id: guid_text(id, "tenant_id"),
         user_assigned,
         line,
     })
 }
 
-fn uai_list(v: &Y) -> Vec<Located<String>> {
+/// A GUID-valued field (object, client or tenant ID), trimmed and lower-cased; placeholders such
+/// as `<PRINCIPAL_ID>` or `xxxxxxxx-…` are kept as written (they never match a real ID).
+fn guid_text(y: &Y, key: &str) -> Option<String> {
+    let t = txt(y, key)?;
+    let t = t.trim();
+    (!t.is_empty()).then(|| t.to_ascii_lowercase())
+}
+
+fn uai_ref(resource_id: Located<String>, ids: Option<&Y>) -> UaiRef {
+    UaiRef {
+        resource_id,
+        client_id: ids.and_then(|v| guid_text(v, "client_id")),
+        principal_id: ids
+            .and_then(|v| guid_text(v, "principal_id").or_else(|| guid_text(v, "object_id"))),
+    }
+}
+
+fn uai_list(v: &Y) -> Vec<UaiRef> {
     let mut out = Vec::new();
     match &v.node {
         Node::Map(m) => {
             if let Some(r) = v.get("resource_id").and_then(Y::text) {
-                out.push(Located::new(r, v.key_line("resource_id")));
+                out.push(uai_ref(Located::new(r, v.key_line("resource_id")), Some(v)));
             } else {
-                for (k, _) in m {
-                    out.push(Located::new(k.text.clone(), k.line));
+                for (k, val) in m {
+                    let ids = val.as_map().map(|_| val);
+                    out.push(uai_ref(Located::new(k.text.clone(), k.line), ids));
                 }
             }
         }
         Node::Seq(items) => {
             for item in items {
                 if let Some(s) = item.text() {
-                    out.push(Located::new(s, item.line));
+                    out.push(uai_ref(Located::new(s, item.line), None));
                 } else if let Some(r) = item.get("resource_id").and_then(Y::text) {
-                    out.push(Located::new(r, item.key_line("resource_id")));
-                } else if let Some((k, _)) = item.as_map().and_then(|m| m.first()) {
-                    out.push(Located::new(k.text.clone(), k.line));
+                    out.push(uai_ref(
+                        Located::new(r, item.key_line("resource_id")),
+                        Some(item),
+                    ));
+                } else if let Some((k, val)) = item.as_map().and_then(|m| m.first()) {
+                    let ids = val.as_map().map(|_| val);
+                    out.push(uai_ref(Located::new(k.text.clone(), k.line), ids));
                 }
             }
         }
         _ => {
             if let Some(s) = v.text() {
-                out.push(Located::new(s, v.line));
+                out.push(uai_ref(Located::new(s, v.line), None));
             }
         }
     }
-    for l in &mut out {
-        l.value = text::redact(l.value.trim()).into_owned();
+    for u in &mut out {
+        u.resource_id.value = text::redact(u.resource_id.value.trim()).into_owned();
     }
-    out.retain(|l| !l.value.is_empty());
+    out.retain(|u| !u.resource_id.value.is_empty());
     out
 }
 
-/// A datastore's credential variant from the keys of `credentials` (or its `type`, as the
 /// `show` export prints it). Absent or empty = identity-based.
 pub fn datastore_credential(ds: &Y) -> (DatastoreCredential, u32) {
     let Some(c) = ds.get("credentials") else {
@@ -305,23 +331,29 @@ mod tests {
         assert_eq!(
             i.user_assigned
                 .iter()
-                .map(|l| l.value.as_str())
+                .map(|l| l.resource_id.value.as_str())
                 .collect::<Vec<_>>(),
             ["/subscriptions/s/rg/u1", "/subscriptions/s/rg/u2"]
         );
-        assert_eq!(i.user_assigned[0].line, 4);
+        assert_eq!(i.user_assigned[0].resource_id.line, 4);
         assert_eq!(i.line, 1);
         let c = y("identity:\n  type: UserAssigned\n  user_assigned_identities:\n    - resource_id: /x/u1\n    - /x/u2\n");
         let i = identity(&c).unwrap();
         assert_eq!(i.kind, "user_assigned");
         assert_eq!(i.user_assigned.len(), 2);
-        assert_eq!(i.user_assigned[0].line, 4);
+        assert_eq!(i.user_assigned[0].resource_id.line, 4);
         let s = y("identity:\n  type: user_assigned\n  user_assigned_identities: /x/u3\n");
-        assert_eq!(identity(&s).unwrap().user_assigned[0].value, "/x/u3");
+        assert_eq!(
+            identity(&s).unwrap().user_assigned[0].resource_id.value,
+            "/x/u3"
+        );
         let m = y("identity:\n  user_assigned_identities:\n    resource_id: /x/u4\n");
         let i = identity(&m).unwrap();
         assert_eq!(
-            (i.kind.as_str(), i.user_assigned[0].value.as_str()),
+            (
+                i.kind.as_str(),
+                i.user_assigned[0].resource_id.value.as_str()
+            ),
             ("user_assigned", "/x/u4")
         );
         assert_eq!(
@@ -329,6 +361,44 @@ mod tests {
             "system_assigned"
         );
         assert!(identity(&y("name: x\n")).is_none());
+    }
+
+    #[test]
+    fn identity_ids_as_az_ml_show_prints_them() {
+        // az ml workspace show: a map keyed by ARM ID, each value with client_id/principal_id
+        let ws = y("identity:\n  principal_id: E94F5A51-fc98-4c7c-b7e2-51dfe028aeb9\n  tenant_id: 72f988bf-86f1-41af-91ab-2d7cd011db47\n  type: system_assigned,user_assigned\n  user_assigned_identities:\n    /subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u1:\n      client_id: 4eeb969a-ad22-4bc4-8506-b75fcec3f38f\n      principal_id: 1118d738-fcf3-45df-850e-19c699c7b943\n");
+        let i = identity(&ws).unwrap();
+        assert_eq!(
+            i.principal_id.as_deref(),
+            Some("e94f5a51-fc98-4c7c-b7e2-51dfe028aeb9")
+        );
+        assert_eq!(
+            i.tenant_id.as_deref(),
+            Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
+        );
+        let u = &i.user_assigned[0];
+        assert!(u.resource_id.value.ends_with("/userAssignedIdentities/u1"));
+        assert_eq!(
+            u.client_id.as_deref(),
+            Some("4eeb969a-ad22-4bc4-8506-b75fcec3f38f")
+        );
+        assert_eq!(
+            u.principal_id.as_deref(),
+            Some("1118d738-fcf3-45df-850e-19c699c7b943")
+        );
+        // az ml compute|online-endpoint show: a list of {resource_id, client_id, principal_id}
+        let c = y("identity:\n  type: user_assigned\n  user_assigned_identities:\n  - client_id: <CLIENT_ID>\n    principal_id: <PRINCIPAL_ID>\n    resource_id: /x/u2\n");
+        let i = identity(&c).unwrap();
+        assert_eq!(i.principal_id, None);
+        let u = &i.user_assigned[0];
+        assert_eq!(
+            (
+                u.resource_id.value.as_str(),
+                u.client_id.as_deref(),
+                u.principal_id.as_deref()
+            ),
+            ("/x/u2", Some("<client_id>"), Some("<principal_id>"))
+        );
     }
 
     #[test]

@@ -280,6 +280,7 @@ pub fn build(y: &Y, rec: &Recognised, file: &Arc<str>, dir: &str) -> AmlDoc {
     };
     AmlDoc {
         source: Source::line(file, y.line.max(1)),
+        id: arm_id(y),
         dir: dir.to_string(),
         name: loc(y, "name"),
         kind,

@@ -1,13 +1,11 @@
 //! Typed shapes of the Azure CLI / Graph exports (camelCase, unknown fields ignored, `null`
 //! accepted everywhere) and their conversion to raw values. Each function reads one entry.
 
-use super::azureml;
-use super::exports::{detail, Kind};
+use super::exports::detail;
 use super::raw::{
     AccessPolicy, MemberRef, Permission, PrincipalKind, RawAssignment, RawDeny, RawPrincipal,
     RawProject, RawResource, RawRoleDef, ResourceProps,
 };
-use super::yaml::Y;
 use crate::source::Source;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -492,43 +490,6 @@ pub fn acr(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
             admin_user_enabled: a.admin_user_enabled,
             role_assignment_mode: non_empty(a.role_assignment_mode),
         },
-        source,
-    });
-    Ok(())
-}
-
-// ---------------------------------------------------------------- az ml … show
-
-/// `az ml workspace|compute|online-endpoint|datastore show`: snake_case like the YAML, so the
-/// YAML extraction is reused on a tree built from the JSON (one small entry at a time).
-pub fn ml_show(kind: Kind, raw: &RawValue, source: Source, out: &mut RawProject) -> R {
-    let v: serde_json::Value = parse(raw)?;
-    if !v.is_object() {
-        return Err("found something other than an object".to_string());
-    }
-    let y = Y::from_json(&v);
-    let family = match kind {
-        Kind::MlWorkspace => "workspace",
-        Kind::MlCompute => "compute",
-        Kind::MlEndpoint => "online-endpoint",
-        _ => "datastore",
-    };
-    for (_, msg) in super::aml_types::check(&y, family) {
-        let f = crate::finding::Finding::load(crate::finding::Severity::Error, msg, source.clone());
-        out.findings.push(f);
-    }
-    let id = y.get("id").and_then(Y::text).unwrap_or_default();
-    let name = y.get("name").and_then(Y::text);
-    let props = match kind {
-        Kind::MlWorkspace => ResourceProps::Workspace(azureml::workspace(&y, false)),
-        Kind::MlCompute => ResourceProps::Compute(azureml::compute(&y, "")),
-        Kind::MlEndpoint => ResourceProps::OnlineEndpoint(azureml::endpoint(&y, false)),
-        _ => ResourceProps::Datastore(azureml::datastore(&y, "")),
-    };
-    out.resources.push(RawResource {
-        id,
-        name,
-        props,
         source,
     });
     Ok(())

@@ -30,8 +30,11 @@
 //!   `/computes/X`, `/onlineEndpoints/X`, `/datastores/X`) and no ARM `properties` envelope; read
 //!   with the Azure ML YAML extraction.
 
+use super::arm_ml::{self, MlKind};
+use super::azureml;
 use super::export_types as t;
 use super::raw::{MemberRef, PrincipalKind, RawPrincipal, RawProject};
+use super::yaml::Y;
 use crate::finding::{Finding, Severity};
 use crate::source::Source;
 use crate::text;
@@ -46,53 +49,60 @@ pub enum Kind {
     Assignments,
     RoleDefs,
     Denies,
+    /// PIM `roleEligibilityScheduleInstances` / `roleEligibilitySchedules`.
+    Eligibilities,
+    /// PIM `roleAssignmentScheduleInstances` / `roleAssignmentSchedules`.
+    ActiveSchedules,
     Directory,
     GroupMembers,
     Identities,
     Storage,
     KeyVaults,
     Acrs,
-    MlWorkspace,
-    MlCompute,
-    MlEndpoint,
-    MlDatastore,
+    /// An Azure ML object from `az ml … show|list` or ARM REST.
+    Ml(MlKind),
 }
 
 impl Kind {
     /// What one entry should be, for "expected …" messages.
-    fn what(self) -> &'static str {
+    fn what(self) -> String {
         match self {
-            Kind::Assignments => "a role assignment (az role assignment list -o json)",
-            Kind::RoleDefs => "a role definition (az role definition list -o json)",
-            Kind::Denies => "a deny assignment (az rest …/denyAssignments)",
-            Kind::Directory => "a directory object (az ad user/group/sp list)",
-            Kind::GroupMembers => "a group member (az ad group member list)",
-            Kind::Identities => "a managed identity (az identity list)",
-            Kind::Storage => "a storage account (az storage account show)",
-            Kind::KeyVaults => "a key vault (az keyvault show)",
-            Kind::Acrs => "a container registry (az acr show)",
-            Kind::MlWorkspace => "a workspace (az ml workspace show)",
-            Kind::MlCompute => "a compute (az ml compute show)",
-            Kind::MlEndpoint => "an online endpoint (az ml online-endpoint show)",
-            Kind::MlDatastore => "a datastore (az ml datastore show)",
+            Kind::Assignments => "a role assignment (az role assignment list -o json)".into(),
+            Kind::RoleDefs => "a role definition (az role definition list -o json)".into(),
+            Kind::Denies => "a deny assignment (az rest …/denyAssignments)".into(),
+            Kind::Eligibilities => {
+                "a PIM eligibility (az rest …/roleEligibilityScheduleInstances)".into()
+            }
+            Kind::ActiveSchedules => {
+                "a PIM assignment schedule (az rest …/roleAssignmentScheduleInstances)".into()
+            }
+            Kind::Directory => "a directory object (az ad user/group/sp list)".into(),
+            Kind::GroupMembers => "a group member (az ad group member list)".into(),
+            Kind::Identities => "a managed identity (az identity list)".into(),
+            Kind::Storage => "a storage account (az storage account show)".into(),
+            Kind::KeyVaults => "a key vault (az keyvault show)".into(),
+            Kind::Acrs => "a container registry (az acr show)".into(),
+            Kind::Ml(k) => format!("an Azure ML {} ({} or az rest)", k.family(), k.command()),
         }
     }
-    fn label(self) -> &'static str {
+    fn label(self, rest: bool) -> String {
         match self {
             Kind::Assignments => "az/role-assignments",
             Kind::RoleDefs => "az/role-definitions",
             Kind::Denies => "az/deny-assignments",
+            Kind::Eligibilities => "az/pim-eligibilities",
+            Kind::ActiveSchedules => "az/pim-assignment-schedules",
             Kind::Directory => "az/directory-objects",
             Kind::GroupMembers => "az/group-members",
             Kind::Identities => "az/identities",
             Kind::Storage => "az/storage-accounts",
             Kind::KeyVaults => "az/keyvaults",
             Kind::Acrs => "az/container-registries",
-            Kind::MlWorkspace => "az/ml-workspace",
-            Kind::MlCompute => "az/ml-compute",
-            Kind::MlEndpoint => "az/ml-online-endpoint",
-            Kind::MlDatastore => "az/ml-datastore",
+            Kind::Ml(k) => {
+                return format!("{}/ml-{}", if rest { "arm" } else { "az" }, k.family());
+            }
         }
+        .to_string()
     }
 }
 
@@ -293,13 +303,34 @@ fn has(v: &Value, path: &[&str]) -> bool {
         .is_some_and(|x| !x.is_null())
 }
 
-/// Recognise an export by the keys of its first object.
+/// The kind an entry says it is by its ARM `type`.
+fn by_type(ty: &str) -> Option<Kind> {
+    Some(match ty {
+        "microsoft.authorization/roleassignments" => Kind::Assignments,
+        "microsoft.authorization/roledefinitions" => Kind::RoleDefs,
+        "microsoft.authorization/denyassignments" => Kind::Denies,
+        "microsoft.authorization/roleeligibilityscheduleinstances"
+        | "microsoft.authorization/roleeligibilityschedules" => Kind::Eligibilities,
+        "microsoft.authorization/roleassignmentscheduleinstances"
+        | "microsoft.authorization/roleassignmentschedules" => Kind::ActiveSchedules,
+        "microsoft.managedidentity/userassignedidentities" => Kind::Identities,
+        "microsoft.storage/storageaccounts" => Kind::Storage,
+        "microsoft.keyvault/vaults" => Kind::KeyVaults,
+        "microsoft.containerregistry/registries" => Kind::Acrs,
+        _ => return None,
+    })
+}
+
+/// Recognise an export by the keys of its first object: what it says it is (its ARM `type`)
+/// first, then the unmistakable keys of each export, then an Azure ML ARM ID, then the Azure ML
+/// YAML shapes (for `az ml … list` output without IDs). An entry recognised this way whose
+/// fields have the wrong types is an error, never "not recognised".
 pub fn classify(v: &Value) -> Option<Kind> {
     let ty = s(v, &["type"]).unwrap_or_default().to_ascii_lowercase();
-    if let Some(k) = classify_ml(v) {
+    if let Some(k) = by_type(&ty) {
         return Some(k);
     }
-    if (has(v, &["roleDefinitionId"]) && has(v, &["principalId"]) && has(v, &["scope"]))
+    if (has(v, &["roleDefinitionId"]) && has(v, &["principalId"]))
         || (has(v, &["properties", "roleDefinitionId"]) && has(v, &["properties", "principalId"]))
     {
         return Some(Kind::Assignments);
@@ -310,12 +341,8 @@ pub fn classify(v: &Value) -> Option<Kind> {
     if has(v, &["properties", "denyAssignmentName"]) || has(v, &["denyAssignmentName"]) {
         return Some(Kind::Denies);
     }
-    match ty.as_str() {
-        "microsoft.managedidentity/userassignedidentities" => return Some(Kind::Identities),
-        "microsoft.storage/storageaccounts" => return Some(Kind::Storage),
-        "microsoft.keyvault/vaults" => return Some(Kind::KeyVaults),
-        "microsoft.containerregistry/registries" => return Some(Kind::Acrs),
-        _ => {}
+    if let Some(k) = arm_ml::kind_of(v) {
+        return Some(Kind::Ml(k));
     }
     if has(v, &["@odata.type"])
         || has(v, &["objectType"])
@@ -341,35 +368,29 @@ pub fn classify(v: &Value) -> Option<Kind> {
     if has(v, &["clientId"]) && has(v, &["principalId"]) && has(v, &["tenantId"]) {
         return Some(Kind::Identities);
     }
-    None
+    classify_ml_shape(v)
 }
 
-/// `az ml … show` (snake_case keys, an Azure ML ARM ID, no ARM `properties` envelope).
-fn classify_ml(v: &Value) -> Option<Kind> {
-    if has(v, &["properties"]) {
+/// `az ml … show|list` output without an ARM ID: the YAML shape rules, on the same keys.
+fn classify_ml_shape(v: &Value) -> Option<Kind> {
+    if !v.is_object() {
         return None;
     }
-    let id = s(v, &["id"]).unwrap_or_default().to_ascii_lowercase();
-    let marker = "/providers/microsoft.machinelearningservices/workspaces/";
-    if let Some(i) = id.find(marker) {
-        let rest = &id[i + marker.len()..];
-        let mut parts = rest.split('/');
-        let _ws = parts.next();
-        return match (parts.next(), parts.next(), parts.next()) {
-            (None, _, _) => Some(Kind::MlWorkspace),
-            (Some("computes"), Some(_), None) => Some(Kind::MlCompute),
-            (Some("onlineendpoints"), Some(_), None) => Some(Kind::MlEndpoint),
-            (Some("datastores"), Some(_), None) => Some(Kind::MlDatastore),
-            _ => None,
-        };
-    }
-    if has(v, &["storage_account"]) && has(v, &["key_vault"]) {
-        return Some(Kind::MlWorkspace);
-    }
-    if has(v, &["auth_mode"]) && has(v, &["scoring_uri"]) {
-        return Some(Kind::MlEndpoint);
-    }
-    None
+    let y = Y::from_json(v);
+    let family = azureml::recognise(&y)?.family;
+    let k = match family {
+        "workspace" => MlKind::Workspace,
+        "compute" => MlKind::Compute,
+        "online-endpoint" => MlKind::OnlineEndpoint,
+        "online-deployment" => MlKind::OnlineDeployment,
+        "batch-endpoint" => MlKind::BatchEndpoint,
+        "batch-deployment" => MlKind::BatchDeployment,
+        "datastore" => MlKind::Datastore,
+        "connection" => MlKind::Connection,
+        "environment" => MlKind::Environment,
+        _ => return None,
+    };
+    Some(Kind::Ml(k))
 }
 
 fn load_entries(
@@ -381,6 +402,8 @@ fn load_entries(
 ) -> String {
     let mut group_principal = group.map(|g| t::group_from_ref(&g, file));
     let mut kinds_seen: Vec<PrincipalKind> = Vec::new();
+    let mut pim_seen = 0usize;
+    let mut rest = false;
     for (i, raw) in entries.iter().enumerate() {
         let index = u32::try_from(i).unwrap_or(u32::MAX);
         let src = Source::entry(file, index);
@@ -408,9 +431,11 @@ fn load_entries(
             Kind::Storage => t::storage(raw, src, out),
             Kind::KeyVaults => t::keyvault(raw, src, out),
             Kind::Acrs => t::acr(raw, src, out),
-            Kind::MlWorkspace | Kind::MlCompute | Kind::MlEndpoint | Kind::MlDatastore => {
-                t::ml_show(kind, raw, src, out)
+            Kind::Eligibilities | Kind::ActiveSchedules => {
+                pim_seen += 1;
+                Ok(())
             }
+            Kind::Ml(k) => ml_entry(k, raw, file, src, out).map(|r| rest |= r),
         };
         if let Err(detail) = r {
             let msg = format!("expected {} at entry {i}: {detail}", kind.what());
@@ -424,6 +449,14 @@ fn load_entries(
     if let Some(g) = group_principal {
         out.principals.push(g);
     }
+    if pim_seen > 0 {
+        let msg = format!("{pim_seen} Privileged Identity Management schedule entr{} (eligible or time-bound role assignments): reach does not evaluate PIM yet, so none of them is counted as access; standing role assignments are in `az role assignment list`", if pim_seen == 1 { "y" } else { "ies" });
+        out.findings.push(Finding::load(
+            Severity::Warning,
+            msg,
+            Source::File { file: file.clone() },
+        ));
+    }
     if kind == Kind::Directory {
         for k in &mut kinds_seen {
             if *k == PrincipalKind::ManagedIdentity {
@@ -436,11 +469,38 @@ fn load_entries(
             [PrincipalKind::User] => "az/users",
             [PrincipalKind::Group] => "az/groups",
             [PrincipalKind::ServicePrincipal] => "az/service-principals",
-            _ => kind.label(),
+            _ => return kind.label(false),
         }
         .to_string();
     }
-    kind.label().to_string()
+    kind.label(rest)
+}
+
+/// One Azure ML object (`az ml … show` or ARM REST); Ok(true) when it was the REST shape.
+fn ml_entry(
+    k: MlKind,
+    raw: &RawValue,
+    file: &Arc<str>,
+    src: Source,
+    out: &mut RawProject,
+) -> Result<bool, String> {
+    let v: Value = serde_json::from_str(raw.get()).map_err(|e| detail(&e))?;
+    if !v.is_object() {
+        return Err("found something other than an object".to_string());
+    }
+    // each entry's own ID decides (a list may mix kinds); the file's kind otherwise
+    let kind = arm_ml::kind_of(&v).unwrap_or(k);
+    if kind == MlKind::Other {
+        return Ok(arm_ml::is_rest(&v));
+    }
+    let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let (doc, problems) = arm_ml::read(&v, kind, file, src.clone(), dir);
+    for p in problems {
+        out.findings
+            .push(Finding::load(Severity::Error, p, src.clone()));
+    }
+    out.aml.push(doc);
+    Ok(arm_ml::is_rest(&v))
 }
 
 fn member_of(p: &RawPrincipal, src: Source) -> MemberRef {

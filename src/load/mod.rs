@@ -4,6 +4,7 @@
 
 mod aml_fields;
 mod aml_types;
+pub mod arm_ml;
 pub mod azureml;
 pub mod discover;
 pub mod error;

@@ -190,11 +190,6 @@ pub enum ResourceProps {
         /// `roleAssignmentMode` (`AbacRepositoryPermissions` = ABAC mode).
         role_assignment_mode: Option<String>,
     },
-    /// `az ml workspace show`: same fields as the YAML.
-    Workspace(WorkspaceSpec),
-    Compute(ComputeSpec),
-    OnlineEndpoint(EndpointSpec),
-    Datastore(DatastoreSpec),
     /// `az identity show`.
     Identity {
         client_id: Option<String>,
@@ -217,10 +212,13 @@ pub struct AccessPolicy {
 
 // ---------------------------------------------------------------- Azure ML CLI v2 YAML
 
-/// One Azure ML YAML document.
+/// One Azure ML object: a CLI v2 YAML document, or an `az ml … show|list` / ARM REST export of
+/// one (those carry their ARM ID, which places them without looking at folders).
 #[derive(Debug, Clone)]
 pub struct AmlDoc {
     pub source: Source,
+    /// The object's ARM ID when the source gives one (exports; a YAML with an `id:`).
+    pub id: Option<String>,
     /// Folder of the file, relative to the project root (`""` for the root), for workspace placement.
     pub dir: String,
     /// `name:` as written (placeholders kept).
@@ -250,16 +248,54 @@ pub enum AmlKind {
     Other(String),
 }
 
+impl AmlKind {
+    /// A stable order of the kinds (a workspace before what it holds).
+    pub fn rank(&self) -> u8 {
+        match self {
+            AmlKind::Workspace(_) => 0,
+            AmlKind::Compute(_) => 1,
+            AmlKind::OnlineEndpoint(_) => 2,
+            AmlKind::OnlineDeployment(_) => 3,
+            AmlKind::BatchEndpoint(_) => 4,
+            AmlKind::BatchDeployment(_) => 5,
+            AmlKind::Datastore(_) => 6,
+            AmlKind::Job(_) => 7,
+            AmlKind::Connection(_) => 8,
+            AmlKind::Environment(_) => 9,
+            AmlKind::Registry => 10,
+            AmlKind::Data => 11,
+            AmlKind::Model => 12,
+            AmlKind::Component => 13,
+            AmlKind::Schedule => 14,
+            AmlKind::Other(_) => 15,
+        }
+    }
+}
+
 /// `identity:` of a workspace, compute or endpoint.
 #[derive(Debug, Clone, Default)]
 pub struct IdentitySpec {
     /// Normalised type: `system_assigned`, `user_assigned`, `system_assigned,user_assigned`, `none`
     /// (case and spaces folded as the Azure ML SDK does).
     pub kind: String,
-    /// User-assigned identity ARM IDs (from the mapping keys of a workspace, or the
-    /// `resource_id` of each list entry of a compute/endpoint).
-    pub user_assigned: Vec<Located<String>>,
+    /// The system-assigned identity's object ID (`principal_id`, printed by `az ml … show` and
+    /// ARM; never in a user's YAML).
+    pub principal_id: Option<String>,
+    pub tenant_id: Option<String>,
+    /// User-assigned identities (from the mapping keys of a workspace, or the `resource_id` of
+    /// each list entry of a compute/endpoint), with the IDs `az ml … show` prints for each.
+    pub user_assigned: Vec<UaiRef>,
     pub line: u32,
+}
+
+/// One user-assigned identity named in an `identity:` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UaiRef {
+    /// Its ARM ID as written (a placeholder is kept as written).
+    pub resource_id: Located<String>,
+    pub client_id: Option<String>,
+    /// Its object ID.
+    pub principal_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -337,6 +373,9 @@ pub enum DatastoreCredential {
     },
     /// Something else (a type reach does not know); the string names it.
     Other(String),
+    /// Not told: `az ml datastore show|list` prints `credentials: {}` for every datastore, with
+    /// or without a stored credential (the REST form, `az rest …/datastores`, keeps the type).
+    Unknown,
 }
 
 #[derive(Debug, Clone)]

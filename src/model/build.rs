@@ -18,8 +18,12 @@ pub(super) struct Builder {
     pub sai_owner: HashMap<ScopeId, PrincipalId>,
     /// `identity:` blocks by owner scope, attached once principals exist.
     pub identity_specs: HashMap<ScopeId, (IdentitySpec, Source)>,
-    /// Exported managed-identity principals by the lower-cased ARM ID of their owner/resource.
+    /// Managed-identity principals by the lower-cased ARM ID of their owner/resource.
     pub mi_by_resource: HashMap<String, PrincipalId>,
+    /// Role and deny assignment scopes as written → scope (each distinct string parsed once).
+    pub scope_cache: HashMap<String, ScopeId>,
+    /// Resources the exports name, by kind and lower-cased name (`known_names`).
+    pub name_index: HashMap<(ResKind, String), Vec<ArmId>>,
 }
 
 /// Build the model from what the loader read. Never fails: problems become findings.
@@ -32,14 +36,16 @@ pub fn build(mut raw: RawProject) -> Model {
     if let Some(root) = ArmId::parse("/") {
         b.ensure(&root);
     }
+    canonical_order(&mut raw);
     b.roles(&raw);
+    b.known_names(&raw);
     b.workspaces(&raw);
     b.resources(&raw);
     b.aml_docs(&raw);
     b.principals(&raw);
     b.attach_identities(&raw);
-    b.facts(&raw);
     b.assignments(&raw);
+    b.facts(&raw);
     b.denies(&raw);
     let m = b.finish();
     // The raw project holds an owned string per field of every assignment; at tenant scale
@@ -69,6 +75,8 @@ impl Builder {
             sai_owner: HashMap::new(),
             identity_specs: HashMap::new(),
             mi_by_resource: HashMap::new(),
+            scope_cache: HashMap::new(),
+            name_index: HashMap::new(),
         }
     }
 
@@ -206,18 +214,87 @@ impl Builder {
                 .name
                 .as_ref()
                 .map_or_else(|| file_stem(&doc.source), |n| n.value.clone());
-            let id = spec.id.clone().unwrap_or_else(|| {
-                self.ws_id_for(
-                    &name,
-                    spec.subscription.as_deref(),
-                    spec.resource_group.as_deref(),
-                )
-            });
+            let listed = raw
+                .manifests
+                .iter()
+                .flat_map(|m| &m.workspaces)
+                .find(|w| w.name.eq_ignore_ascii_case(&name));
+            let id = doc
+                .id
+                .clone()
+                .or_else(|| spec.id.clone())
+                .unwrap_or_else(|| {
+                    // the manifest's `workspaces:` list says where a workspace YAML belongs
+                    let sub = spec
+                        .subscription
+                        .as_deref()
+                        .or(listed.and_then(|w| w.subscription.as_deref()));
+                    let rg = spec
+                        .resource_group
+                        .as_deref()
+                        .or(listed.and_then(|w| w.resource_group.as_deref()));
+                    self.ws_id_for(&name, sub, rg)
+                });
             let Some(s) = self.ensure_str(&id, "workspace", &doc.source) else {
                 continue;
             };
-            self.ws_dirs.push((doc.dir.clone(), s));
+            if doc.id.is_none() {
+                // exports name their workspace by ID; only YAML places its folder
+                self.ws_dirs.push((doc.dir.clone(), s));
+            }
             self.apply_workspace(s, spec, &doc.source);
+        }
+    }
+
+    /// Every storage account, key vault, registry and Application Insights the exports name by
+    /// ARM ID (exported resources, role and deny assignment scopes), by kind and name: a
+    /// datastore's `account_name` or a workspace's bare dependency name then links to the
+    /// resource the exports hold, wherever it is (these names are globally unique). Scopes are
+    /// created later, in their usual order.
+    fn known_names(&mut self, raw: &RawProject) {
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let ids = raw
+            .resources
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(raw.aml.iter().filter_map(|d| d.id.as_deref()))
+            .chain(raw.assignments.iter().map(|a| a.scope.as_str()))
+            .chain(raw.denies.iter().map(|d| d.scope.as_str()));
+        for id in ids {
+            if !seen.insert(id) {
+                continue;
+            }
+            let mut cur = ArmId::parse(id);
+            while let Some(a) = cur {
+                let kind = a.kind();
+                if matches!(
+                    kind,
+                    ResKind::Storage | ResKind::KeyVault | ResKind::Registry | ResKind::AppInsights
+                ) {
+                    let e = self
+                        .name_index
+                        .entry((kind, a.name().to_ascii_lowercase()))
+                        .or_default();
+                    if !e.contains(&a) {
+                        e.push(a.clone());
+                    }
+                }
+                cur = a.parent();
+            }
+        }
+        for v in self.name_index.values_mut() {
+            v.sort_by(|a, b| a.norm().cmp(b.norm()));
+        }
+    }
+
+    /// The workspace an object with an ARM ID sits in (`…/workspaces/W/…`).
+    pub(super) fn workspace_of_id(&mut self, id: &str) -> Option<ScopeId> {
+        let mut a = ArmId::parse(id)?;
+        loop {
+            if a.kind() == ResKind::Workspace {
+                return Some(self.ensure(&a));
+            }
+            a = a.parent()?;
         }
     }
 
@@ -308,14 +385,6 @@ impl Builder {
                         reg.abac_mode = Some(r.source.clone());
                     }
                 }
-                ResourceProps::Workspace(spec) => self.apply_workspace(s, spec, &r.source),
-                ResourceProps::Compute(spec) => self.apply_compute(s, spec, &r.source),
-                ResourceProps::OnlineEndpoint(spec) => {
-                    self.apply_endpoint(s, spec, &r.source, false)
-                }
-                ResourceProps::Datastore(spec) => {
-                    self.apply_datastore(s, spec, &r.source, r.name.as_deref())
-                }
                 ResourceProps::Identity { .. } | ResourceProps::Other { .. } => {}
             }
         }
@@ -343,7 +412,7 @@ impl Builder {
                 AmlKind::Datastore(_) => "datastores",
                 AmlKind::Connection(_) => "connections",
                 AmlKind::Job(j) => {
-                    let ws = self.place(&doc.dir);
+                    let ws = self.doc_workspace(doc);
                     self.m.jobs.push(Job {
                         name,
                         workspace: ws,
@@ -359,7 +428,7 @@ impl Builder {
                     continue;
                 }
                 AmlKind::Environment(e) => {
-                    let ws = self.place(&doc.dir);
+                    let ws = self.doc_workspace(doc);
                     self.m.environments.push(Environment {
                         name,
                         workspace: ws,
@@ -371,9 +440,10 @@ impl Builder {
                 }
                 _ => continue,
             };
-            let ws = self.place(&doc.dir);
+            let ws = self.doc_workspace(doc);
             let ws_id = self.m.scope(ws).id.to_string();
             let id = match &doc.kind {
+                _ if doc.id.is_some() => doc.id.clone().unwrap_or_default(),
                 AmlKind::OnlineDeployment(d) | AmlKind::BatchDeployment(d) => {
                     let ep = d
                         .endpoint_name
@@ -401,6 +471,14 @@ impl Builder {
         }
     }
 
+    /// The workspace of an Azure ML object: from its ARM ID when it has one, else by folder.
+    fn doc_workspace(&mut self, doc: &AmlDoc) -> ScopeId {
+        match doc.id.as_deref().and_then(|i| self.workspace_of_id(i)) {
+            Some(w) => w,
+            None => self.place(&doc.dir),
+        }
+    }
+
     pub fn finish(mut self) -> Model {
         self.m.reindex_assignments();
         for (i, d) in self.m.denies.iter().enumerate() {
@@ -417,6 +495,47 @@ impl Builder {
         self.m.findings.dedup();
         self.m
     }
+}
+
+/// Sort what the loader read by what it says, not by which file said it, so a project split
+/// across files in any order or folder layout builds the same model. (Role assignments keep
+/// their order: each is resolved on its own, and answers sort their paths.)
+fn canonical_order(raw: &mut RawProject) {
+    raw.principals.sort_by(|a, b| {
+        let k = |p: &RawPrincipal| {
+            (
+                p.kind,
+                p.object_id.as_deref().map(str::to_ascii_lowercase),
+                p.resource_id.as_deref().map(str::to_ascii_lowercase),
+                p.client_id.as_deref().map(str::to_ascii_lowercase),
+                p.upn.clone(),
+                p.display_name.clone(),
+                p.members.len(),
+            )
+        };
+        k(a).cmp(&k(b))
+    });
+    raw.resources.sort_by(|a, b| {
+        (a.id.to_ascii_lowercase(), &a.name).cmp(&(b.id.to_ascii_lowercase(), &b.name))
+    });
+    raw.role_defs
+        .sort_by(|a, b| a.id.to_ascii_lowercase().cmp(&b.id.to_ascii_lowercase()));
+    raw.denies.sort_by(|a, b| {
+        (a.id.to_ascii_lowercase(), &a.scope).cmp(&(b.id.to_ascii_lowercase(), &b.scope))
+    });
+    raw.facts
+        .sort_by(|a, b| (&a.resource, &a.settings).cmp(&(&b.resource, &b.settings)));
+    raw.aml.sort_by(|a, b| {
+        let k = |d: &AmlDoc| {
+            (
+                d.id.as_deref().map(str::to_ascii_lowercase),
+                d.name.as_ref().map(|n| n.value.clone()),
+                d.kind.rank(),
+                d.dir.clone(),
+            )
+        };
+        k(a).cmp(&k(b))
+    });
 }
 
 /// One ARM path segment from a name: slashes would change the tree, so they are replaced.

@@ -93,10 +93,49 @@ impl Builder {
                 .parent
                 .map(|p| self.m.scope(p).id.to_string())
                 .unwrap_or_default();
-            format!("{rg}/providers/{provider_type}/{}", v.replace('/', "_"))
+            self.known_by_name(provider_type, v, &rg, &line_src)
+                .unwrap_or_else(|| {
+                    format!("{rg}/providers/{provider_type}/{}", v.replace('/', "_"))
+                })
         };
         let s = self.ensure_str(&id, "workspace link", &line_src)?;
         Some((s, line_src))
+    }
+
+    /// The resource of this type and (globally unique) name that the exports hold: the one in
+    /// the workspace's resource group if there is one there, else the only one; several
+    /// elsewhere is a finding and the first by ID is taken.
+    fn known_by_name(
+        &mut self,
+        provider_type: &str,
+        name: &str,
+        rg: &str,
+        src: &Source,
+    ) -> Option<String> {
+        let kind = ResKind::from_type(&provider_type.to_ascii_lowercase());
+        let found = self.name_index.get(&(kind, name.to_ascii_lowercase()))?;
+        let rg_prefix = format!("{}/", rg.to_ascii_lowercase());
+        if let Some(a) = found.iter().find(|a| a.norm().starts_with(&rg_prefix)) {
+            return Some(a.to_string());
+        }
+        let first = found.first()?.to_string();
+        if found.len() > 1 {
+            let all: Vec<String> = found.iter().map(ToString::to_string).collect();
+            let msg = format!(
+                "{} '{}' names one of several resources the exports hold ({}); linked to the first",
+                kind.word(),
+                show(name),
+                show(&all.join(", "))
+            );
+            self.finding(
+                "MODEL",
+                Severity::Warning,
+                msg,
+                name.to_string(),
+                src.clone(),
+            );
+        }
+        Some(first)
     }
 
     pub(super) fn apply_workspace(&mut self, s: ScopeId, spec: &WorkspaceSpec, src: &Source) {
@@ -322,23 +361,51 @@ impl Builder {
         c.source = src.clone();
     }
 
-    /// Remember an `identity:` block; principals are attached once they exist.
+    /// Remember an `identity:` block; principals are attached once they exist. Two descriptions
+    /// of one resource (its YAML and its `az ml … show`) add up: the IDs only the export prints
+    /// are kept whichever file came first.
     fn identity_spec(&mut self, s: ScopeId, spec: &IdentitySpec, src: &Source) {
         let line_src = match src {
             Source::Line { file, .. } if spec.line > 0 => Source::line(file, spec.line),
             o => o.clone(),
         };
-        let prev = self
-            .identity_specs
-            .insert(s, (spec.clone(), line_src.clone()));
-        if let Some((old, old_src)) = prev {
-            if old.kind != spec.kind && !spec.kind.is_empty() && !old.kind.is_empty() {
-                let d = Some(format!(
-                    "identity type {} in {old_src}, but {} in {line_src}",
-                    old.kind, spec.kind
-                ));
-                self.conflict(s, "identity", d);
+        let Some((old, old_src)) = self.identity_specs.get(&s).cloned() else {
+            self.identity_specs.insert(s, (spec.clone(), line_src));
+            return;
+        };
+        if old.kind != spec.kind && !spec.kind.is_empty() && !old.kind.is_empty() {
+            let d = Some(format!(
+                "identity type {} in {old_src}, but {} in {line_src}",
+                old.kind, spec.kind
+            ));
+            self.conflict(s, "identity", d);
+        }
+        let mut merged = spec.clone();
+        if merged.kind.is_empty() {
+            merged.kind = old.kind.clone();
+        }
+        merged.principal_id = merged.principal_id.or(old.principal_id);
+        merged.tenant_id = merged.tenant_id.or(old.tenant_id);
+        for u in old.user_assigned {
+            let same = |x: &UaiRef| {
+                x.resource_id
+                    .value
+                    .eq_ignore_ascii_case(&u.resource_id.value)
+            };
+            match merged.user_assigned.iter_mut().find(|x| same(x)) {
+                Some(x) => {
+                    x.client_id = x.client_id.take().or(u.client_id);
+                    x.principal_id = x.principal_id.take().or(u.principal_id);
+                }
+                None => merged.user_assigned.push(u),
             }
         }
+        // a YAML's line is the better place to point at; an export's IDs are kept above
+        let keep_src = if matches!(old_src, Source::Line { .. }) {
+            old_src
+        } else {
+            line_src
+        };
+        self.identity_specs.insert(s, (merged, keep_src));
     }
 }

@@ -31,7 +31,7 @@ impl Builder {
         }
     }
 
-    fn add_principal(&mut self, pr: Principal) -> PrincipalId {
+    pub(super) fn add_principal(&mut self, pr: Principal) -> PrincipalId {
         let id = PrincipalId(self.m.principals.len() as u32);
         self.m.principals.push(pr);
         self.index_principal(id);
@@ -55,96 +55,7 @@ impl Builder {
         })
     }
 
-    pub(super) fn principals(&mut self, raw: &RawProject) {
-        for rp in &raw.principals {
-            let existing = rp
-                .object_id
-                .as_deref()
-                .and_then(|o| self.by_object_id(o))
-                .or_else(|| {
-                    let key = rp.upn.as_deref().or(rp.display_name.as_deref())?;
-                    self.m
-                        .principal_index
-                        .get(&key.to_ascii_lowercase())?
-                        .iter()
-                        .copied()
-                        .find(|p| self.m.principal(*p).kind == rp.kind)
-                });
-            let id = match existing {
-                Some(id) => id,
-                None => {
-                    let name = principal_name(rp);
-                    self.add_principal(Principal::new(rp.kind, name))
-                }
-            };
-            {
-                let p = &mut self.m.principals[id.0 as usize];
-                p.described = true;
-                p.object_id = p.object_id.take().or_else(|| rp.object_id.clone());
-                p.client_id = p.client_id.take().or_else(|| rp.client_id.clone());
-                p.upn = p.upn.take().or_else(|| rp.upn.clone());
-                p.display_name = p.display_name.take().or_else(|| rp.display_name.clone());
-                p.system_assigned |= rp.system_assigned;
-                if rp.kind == PrincipalKind::Group && !rp.members_exported && p.members.is_empty() {
-                    p.members_exported = false;
-                } else if rp.kind == PrincipalKind::Group && rp.members_exported {
-                    p.members_exported = true;
-                }
-                p.sources.push(rp.source.clone());
-            }
-            if let Some(r) = &rp.resource_id {
-                if let Some(a) = ArmId::parse(r) {
-                    self.mi_by_resource.insert(a.norm().to_string(), id);
-                    if !rp.system_assigned {
-                        let s = self.ensure(&a);
-                        self.m.principals[id.0 as usize].resource = Some(s);
-                    }
-                }
-            }
-            self.index_principal(id);
-        }
-        // members after every principal exists
-        for rp in &raw.principals {
-            let Some(g) = rp
-                .object_id
-                .as_deref()
-                .and_then(|o| self.by_object_id(o))
-                .or_else(|| {
-                    self.m
-                        .principals_by_key(&principal_name(rp))
-                        .first()
-                        .copied()
-                })
-            else {
-                continue;
-            };
-            for m in &rp.members {
-                let member = self.member(m);
-                self.add_member(g, member, m.source.clone());
-            }
-        }
-        // UAIs from `az identity` exports
-        for r in &raw.resources {
-            if let ResourceProps::Identity {
-                client_id,
-                principal_id,
-            } = &r.props
-            {
-                let Some(a) = ArmId::parse(&r.id) else {
-                    continue;
-                };
-                let p = self.uai(&a);
-                let pr = &mut self.m.principals[p.0 as usize];
-                pr.object_id = pr.object_id.take().or_else(|| principal_id.clone());
-                pr.client_id = pr.client_id.take().or_else(|| client_id.clone());
-                pr.described = true;
-                pr.sources.push(r.source.clone());
-                self.index_principal(p);
-            }
-        }
-    }
-
-    fn member(&mut self, m: &MemberRef) -> PrincipalId {
+    pub(super) fn member(&mut self, m: &MemberRef) -> PrincipalId {
         if let Some(p) = self.by_object_id(&m.reference) {
             return p;
         }
@@ -159,7 +70,7 @@ impl Builder {
         self.add_principal(pr)
     }
 
-    fn add_member(&mut self, group: PrincipalId, member: PrincipalId, src: Source) {
+    pub(super) fn add_member(&mut self, group: PrincipalId, member: PrincipalId, src: Source) {
         if self
             .m
             .principal(group)
@@ -269,7 +180,11 @@ impl Builder {
                     )
                 }
             };
+            let printed_sai = spec
+                .as_ref()
+                .is_some_and(|(sp, _)| sp.principal_id.is_some());
             let system = type_str.contains("system_assigned")
+                || printed_sai
                 || (self.mi_by_resource.contains_key(self.m.scope(s).id.norm())
                     && spec.is_none()
                     && has_description);
@@ -284,18 +199,22 @@ impl Builder {
             }
             for u in &uais {
                 let line_src = match &src {
-                    Source::Line { file, .. } if u.line > 0 => Source::line(file, u.line),
+                    Source::Line { file, .. } if u.resource_id.line > 0 => {
+                        Source::line(file, u.resource_id.line)
+                    }
                     o => o.clone(),
                 };
-                match ArmId::parse(&u.value) {
+                match ArmId::parse(&u.resource_id.value) {
                     Some(a) => {
                         let p = self.uai(&a);
                         attach.user.push((p, line_src));
                     }
                     None => {
                         // a placeholder such as `identity_resource_id`: keep a named identity
-                        let mut pr =
-                            Principal::new(PrincipalKind::ManagedIdentity, u.value.clone());
+                        let mut pr = Principal::new(
+                            PrincipalKind::ManagedIdentity,
+                            u.resource_id.value.clone(),
+                        );
                         pr.sources.push(line_src.clone());
                         let p = self.add_principal(pr);
                         attach.user.push((p, line_src));
@@ -401,8 +320,17 @@ impl Builder {
         // gets its own finding; a success cannot change later (indexes only grow).
         let mut roles: HashMap<(Option<&str>, Option<&str>), RoleId> = HashMap::new();
         let mut principals: HashMap<&str, PrincipalId> = HashMap::new();
-        let mut scopes: HashMap<&str, ScopeId> = HashMap::new();
-        for a in &raw.assignments {
+        // exported assignments (object IDs) first, so that reach.yaml assignments naming a
+        // principal by UPN or name find principals known only from the export
+        let by_id = raw
+            .assignments
+            .iter()
+            .filter(|a| looks_like_guid(&a.principal_id));
+        let by_name = raw
+            .assignments
+            .iter()
+            .filter(|a| !looks_like_guid(&a.principal_id));
+        for a in by_id.chain(by_name) {
             let role_key = (a.role_definition_id.as_deref(), a.role_name.as_deref());
             let role = match roles.get(&role_key) {
                 Some(r) => *r,
@@ -421,15 +349,16 @@ impl Builder {
                         continue;
                     };
                     principals.insert(&a.principal_id, p);
+                    self.note_unnamed(p, a);
                     p
                 }
             };
-            let scope = if let Some(s) = scopes.get(a.scope.as_str()) {
+            let scope = if let Some(s) = self.scope_cache.get(a.scope.as_str()) {
                 Some(*s)
             } else if a.scope.trim().starts_with('/') {
                 let s = self.ensure_str(&a.scope, "role assignment scope", &a.source);
                 if let Some(s) = s {
-                    scopes.insert(&a.scope, s);
+                    self.scope_cache.insert(a.scope.clone(), s);
                 }
                 s
             } else {
@@ -458,6 +387,26 @@ impl Builder {
                 assumed: false,
             });
         }
+    }
+
+    /// A principal that only role assignments name, with nothing but its object ID: a deleted
+    /// identity, or an export gap (said once, at its first assignment).
+    fn note_unnamed(&mut self, p: PrincipalId, a: &RawAssignment) {
+        let pr = self.m.principal(p);
+        if pr.described || pr.object_id.as_deref() != Some(pr.name.as_str()) {
+            return;
+        }
+        let msg = match pr.kind {
+            PrincipalKind::ServicePrincipal | PrincipalKind::ManagedIdentity => format!("role assignment principal '{}' is a service principal or managed identity that no loaded file names (a deleted identity, or the resource it belongs to was not exported); shown by object ID: export `az ml … show` of its workspace, compute or endpoint, or `az ad sp show --id {}`, to name it", show(&a.principal_id), show(&a.principal_id)),
+            _ => format!("role assignment principal '{}' is in no user, group or service principal export and the assignment gives no name (a deleted identity?); shown by object ID", show(&a.principal_id)),
+        };
+        self.finding(
+            "MODEL",
+            Severity::Info,
+            msg,
+            a.principal_id.clone(),
+            a.source.clone(),
+        );
     }
 
     fn resolve_role(&mut self, a: &RawAssignment) -> Option<RoleId> {
@@ -648,20 +597,7 @@ impl Builder {
     }
 }
 
-fn principal_name(rp: &RawPrincipal) -> String {
-    if rp.kind == PrincipalKind::ManagedIdentity && !rp.system_assigned {
-        if let Some(a) = rp.resource_id.as_deref().and_then(ArmId::parse) {
-            return a.name().to_string();
-        }
-    }
-    rp.upn
-        .clone()
-        .or_else(|| rp.display_name.clone())
-        .or_else(|| rp.object_id.clone())
-        .unwrap_or_else(|| "<unnamed principal>".into())
-}
-
-pub(super) fn looks_like_guid(s: &str) -> bool {
+pub(crate) fn looks_like_guid(s: &str) -> bool {
     let s = s.trim();
     s.len() == 36
         && s.chars().enumerate().all(|(i, c)| {

@@ -6,6 +6,7 @@
 pub mod assignment;
 mod build;
 mod build_attrs;
+mod build_identities;
 mod build_principals;
 pub mod ids;
 pub mod lookup;

@@ -66,14 +66,15 @@ fn endpoint(name: &str, mode: &str) -> AmlDoc {
     let file = format!("ml/endpoints/{name}.yml");
     AmlDoc {
         source: src(&file, 1),
+        id: None,
         dir: "ml/endpoints".into(),
         name: Some(Located::new(name.into(), 2)),
         kind: AmlKind::OnlineEndpoint(EndpointSpec {
             auth_mode: Some(Located::new(mode.into(), 3)),
             identity: Some(IdentitySpec {
                 kind: "system_assigned".into(),
-                user_assigned: vec![],
                 line: 4,
+                ..Default::default()
             }),
             ..Default::default()
         }),
