@@ -157,11 +157,6 @@ impl Engine {
     fn fix(&self, p: PrincipalId, rid: RoleId, sc: ScopeId, action: &str) -> Fix {
         let m = self.model();
         let pr = m.principal(p);
-        let assignee = pr
-            .object_id
-            .clone()
-            .or_else(|| pr.upn.clone())
-            .unwrap_or_else(|| pr.name.clone());
         let role = m.role(rid);
         let scope = m.scope(sc).id.to_string();
         Fix {
@@ -170,7 +165,7 @@ impl Engine {
             at: m.scope_ref(sc),
             principal: pr.name.clone(),
             grants_also: grants_also(role, action),
-            command: format!("az role assignment create --assignee \"{assignee}\" --role \"{}\" --scope \"{scope}\"", role.name),
+            command: super::assign_cmd::assign_command(m, p, &role.name, &scope),
         }
     }
 }

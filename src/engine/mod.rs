@@ -2,6 +2,7 @@
 //! of explained steps as plain data. Knows nothing of terminals or output formats.
 
 pub mod action;
+pub mod assign_cmd;
 pub mod diff;
 pub mod explain;
 pub mod export;

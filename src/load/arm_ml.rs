@@ -99,19 +99,81 @@ pub fn kind_of_path(path: &str) -> Option<MlKind> {
     })
 }
 
-/// Is this JSON object an ARM REST envelope (`type` is an ARM resource type and the settings sit
-/// under `properties` with camelCase keys), rather than `az ml … show` output?
+/// The keys of an ARM resource envelope: `{id, name, type, properties, …}`.
+const ENVELOPE: [&str; 12] = [
+    "id",
+    "name",
+    "type",
+    "properties",
+    "identity",
+    "kind",
+    "location",
+    "tags",
+    "sku",
+    "systemData",
+    "etag",
+    "zones",
+];
+
+/// Is this JSON object an ARM REST envelope (settings under `properties`, camelCase) rather than
+/// `az ml … show` output (settings at the top level, snake_case, and a free `properties` dict)?
 pub fn is_rest(v: &Value) -> bool {
-    let ty = v.get("type").and_then(Value::as_str).unwrap_or_default();
-    ty.contains('/') && v.get("properties").is_some_and(Value::is_object)
+    let Some(o) = v.as_object() else {
+        return false;
+    };
+    o.get("properties").is_some_and(Value::is_object)
+        && o.keys().all(|k| ENVELOPE.contains(&k.as_str()))
 }
 
-/// The kind of one JSON object, from its `id`, then its ARM `type`.
+/// An ID as `az ml` may print it: `azureml:/subscriptions/…` (environment and model versions).
+fn strip_azureml(id: &str) -> &str {
+    let t = id.trim();
+    t.strip_prefix("azureml:").unwrap_or(t)
+}
+
+/// The kind of one JSON object, from its `id`, then its ARM `type`, then (REST examples and
+/// exports with placeholder IDs) the keys under `properties`.
 pub fn kind_of(v: &Value) -> Option<MlKind> {
-    let id = v.get("id").and_then(Value::as_str);
-    let ty = v.get("type").and_then(Value::as_str);
-    id.and_then(kind_of_path)
-        .or_else(|| ty.filter(|t| t.contains('/')).and_then(kind_of_path))
+    let id = v
+        .get("id")
+        .and_then(Value::as_str)
+        .map(strip_azureml)
+        .and_then(kind_of_path);
+    let ty = v
+        .get("type")
+        .and_then(Value::as_str)
+        .filter(|t| t.contains('/'))
+        .and_then(kind_of_path);
+    match (id, ty) {
+        (Some(MlKind::Other), Some(t)) => Some(t),
+        (Some(i), _) => Some(i),
+        (None, Some(t)) => Some(t),
+        (None, None) if is_rest(v) => kind_of_properties(v.get("properties")?),
+        (None, None) => None,
+    }
+}
+
+/// An ARM REST object whose ID and type do not say (the REST specs' examples print `"string"`):
+/// the keys each kind's `properties` always has.
+fn kind_of_properties(p: &Value) -> Option<MlKind> {
+    let has = |k: &str| p.get(k).is_some();
+    Some(if has("datastoreType") {
+        MlKind::Datastore
+    } else if has("computeType") {
+        MlKind::Compute
+    } else if has("authMode") && has("defaults") {
+        MlKind::BatchEndpoint
+    } else if has("authMode") {
+        MlKind::OnlineEndpoint
+    } else if has("endpointComputeType") {
+        MlKind::OnlineDeployment
+    } else if has("category") && (has("authType") || has("target")) {
+        MlKind::Connection
+    } else if has("storageAccount") || has("keyVault") || has("discoveryUrl") {
+        MlKind::Workspace
+    } else {
+        return None;
+    })
 }
 
 /// Keys whose maps hold names chosen by users or ARM IDs: their keys are kept as written.
@@ -313,7 +375,8 @@ pub fn read(
     let id = y
         .get("id")
         .and_then(Y::text)
-        .filter(|s| s.trim_start().starts_with('/'));
+        .map(|s| strip_azureml(&s).to_string())
+        .filter(|s| s.starts_with('/'));
     if matches!(kind, MlKind::OnlineDeployment | MlKind::BatchDeployment) && !y.has("endpoint_name")
     {
         if let Some(ep) = id.as_deref().and_then(endpoint_of) {

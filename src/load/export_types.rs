@@ -15,7 +15,19 @@ use std::borrow::Cow;
 type R = Result<(), String>;
 
 fn parse<T: DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
-    serde_json::from_str(raw.get()).map_err(|e| detail(&e))
+    serde_json::from_str(raw.get()).map_err(|e| located::<T>(raw, &e))
+}
+
+/// The error again, with the path of the field it is in (`principalId`, `properties.scope`):
+/// only on the error path, so good entries are read in one pass.
+fn located<'a, T: Deserialize<'a>>(raw: &'a RawValue, e: &serde_json::Error) -> String {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(pe) if pe.path().iter().next().is_some() => {
+            format!("field `{}`: {}", pe.path(), detail(pe.inner()))
+        }
+        _ => detail(e),
+    }
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -64,7 +76,8 @@ fn kept(s: Option<Cow<'_, str>>) -> Option<String> {
 }
 
 pub fn assignment(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
-    let a: AssignmentJ = serde_json::from_str(raw.get()).map_err(|e| detail(&e))?;
+    let a: AssignmentJ =
+        serde_json::from_str(raw.get()).map_err(|e| located::<AssignmentJ>(raw, &e))?;
     let p = a.properties.map(|b| *b).unwrap_or_default();
     let principal_id = kept(a.principal_id.or(p.principal_id)).ok_or("missing principalId")?;
     let scope = kept(a.scope.or(p.scope)).ok_or("missing scope")?;

@@ -350,6 +350,7 @@ pub fn classify(v: &Value) -> Option<Kind> {
         || has(v, &["servicePrincipalType"])
         || has(v, &["securityEnabled"])
         || has(v, &["groupTypes"])
+        || (has(v, &["appId"]) && has(v, &["id"]))
     {
         return Some(Kind::Directory);
     }
@@ -520,7 +521,12 @@ fn member_of(p: &RawPrincipal, src: Source) -> MemberRef {
 /// A typed-deserialisation error as one line, without serde_json's position (entry-relative).
 pub fn detail(e: &serde_json::Error) -> String {
     let m = e.to_string();
-    let m = m.split(" at line ").next().unwrap_or(&m).to_string();
+    let mut m = m.split(" at line ").next().unwrap_or(&m).to_string();
+    // "expected struct AssignmentJ" names reach's own type, not the user's data
+    if let Some(i) = m.find("expected struct ") {
+        m.truncate(i);
+        m.push_str("expected an object");
+    }
     text::redact(&unquote_strings(&m)).into_owned()
 }
 

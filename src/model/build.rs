@@ -498,9 +498,11 @@ impl Builder {
 }
 
 /// Sort what the loader read by what it says, not by which file said it, so a project split
-/// across files in any order or folder layout builds the same model. (Role assignments keep
-/// their order: each is resolved on its own, and answers sort their paths.)
+/// across files in any order or folder layout builds the same model.
 fn canonical_order(raw: &mut RawProject) {
+    // role assignments: by a fixed hash of what they say (a million string sorts would cost
+    // more than the rest of the build); equal assignments keep their file order
+    raw.assignments.sort_by_cached_key(assignment_key);
     raw.principals.sort_by(|a, b| {
         let k = |p: &RawPrincipal| {
             (
@@ -536,6 +538,24 @@ fn canonical_order(raw: &mut RawProject) {
         };
         k(a).cmp(&k(b))
     });
+}
+
+/// A fixed (unkeyed) hash of an assignment's principal, role, scope and condition, case-folded.
+fn assignment_key(a: &RawAssignment) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    let mut put = |s: Option<&str>| {
+        for b in s.unwrap_or_default().trim().bytes() {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+        h.write_u8(0xff);
+    };
+    put(Some(&a.scope));
+    put(a.role_definition_id.as_deref().map(|r| r.rsplit('/').next().unwrap_or(r)));
+    put(a.role_name.as_deref());
+    put(Some(&a.principal_id));
+    put(a.condition.as_deref());
+    h.finish()
 }
 
 /// One ARM path segment from a name: slashes would change the tree, so they are replaced.

@@ -330,7 +330,18 @@ impl Builder {
         let is_default =
             spec.is_default || name.is_some_and(|n| n.eq_ignore_ascii_case("workspaceblobstore"));
         let sc = &mut self.m.scopes[s.0 as usize];
+        let unknown = DatastoreCredential::Unknown;
         let conflict = match &sc.attrs {
+            // `az ml datastore show` does not say the credential type: another file that does
+            // wins, and says nothing against it
+            Attrs::Datastore(old) if spec.credential == unknown => {
+                let keep = old.credential != unknown;
+                if keep {
+                    return;
+                }
+                None
+            }
+            Attrs::Datastore(old) if old.credential == unknown => None,
             Attrs::Datastore(old) if old.credential != spec.credential => Some(format!(
                 "credentials {:?} in {}, but {:?} in {src}",
                 old.credential, old.credential_source, spec.credential

@@ -20,7 +20,8 @@ impl Builder {
         {
             keys.push(k.to_ascii_lowercase());
         }
-        if let Some(r) = pr.resource.filter(|_| !pr.system_assigned) {
+        // a UAI by its ARM ID; a system-assigned identity by its owner's
+        if let Some(r) = pr.resource {
             keys.push(self.m.scope(r).id.norm().to_string());
         }
         for k in keys {

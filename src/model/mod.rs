@@ -7,7 +7,7 @@ pub mod assignment;
 mod build;
 mod build_attrs;
 mod build_identities;
-mod build_principals;
+pub(crate) mod build_principals;
 pub mod ids;
 pub mod lookup;
 pub mod principal;

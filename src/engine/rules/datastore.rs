@@ -63,6 +63,18 @@ fn apply_credential(m: &Model, g: &mut AccessGraph) {
         if matches!(a.credential, DatastoreCredential::None) {
             continue;
         }
+        if a.credential == DatastoreCredential::Unknown {
+            // `az ml datastore show|list` prints `credentials: {}` whatever is stored: no guess
+            let msg = format!("datastore {}: credential type unknown (az ml datastore show/list prints `credentials: {{}}` for every datastore), so reach shows no path through a cached credential; export it with `az rest --method get --url \"https://management.azure.com{}?api-version=2024-04-01\"` to know whether it holds an account key, SAS token or service principal secret", show(&m.scope(d).name), m.scope(d).id);
+            g.finding(Finding::new(
+                "DS-CREDENTIAL",
+                Severity::Warning,
+                msg,
+                m.scope(d).id.to_string(),
+                a.credential_source.clone(),
+            ));
+            continue;
+        }
         let Some(ws) = m.scope(d).workspace else {
             continue;
         };

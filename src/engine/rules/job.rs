@@ -90,7 +90,12 @@ fn datastore(m: &Model, ws: ScopeId, name: &str) -> Option<ScopeId> {
 }
 
 fn cached(m: &Model, d: ScopeId) -> bool {
-    matches!(&m.scope(d).attrs, Attrs::Datastore(a) if !matches!(a.credential, DatastoreCredential::None))
+    matches!(&m.scope(d).attrs, Attrs::Datastore(a) if !matches!(a.credential, DatastoreCredential::None | DatastoreCredential::Unknown))
+}
+
+/// Known to hold no credential (an unknown credential type is neither).
+fn identity_only(m: &Model, d: ScopeId) -> bool {
+    matches!(&m.scope(d).attrs, Attrs::Datastore(a) if a.credential == DatastoreCredential::None)
 }
 
 /// The identity-based datastores (no cached credentials) a unit reads.
@@ -98,7 +103,7 @@ fn identity_based<'u>(m: &Model, j: &Job, u: &Unit<'u>) -> Vec<&'u str> {
     u.datastores
         .iter()
         .copied()
-        .filter(|d| datastore(m, j.workspace, d).is_some_and(|d| !cached(m, d)))
+        .filter(|d| datastore(m, j.workspace, d).is_some_and(|d| identity_only(m, d)))
         .collect()
 }
 

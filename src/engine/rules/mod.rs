@@ -119,7 +119,6 @@ pub(crate) fn role_fix(
 ) -> Option<crate::finding::Fix> {
     let role = m.role(m.role_by_guid(role_guid)?);
     let pr = m.principal(p);
-    let assignee = pr.object_id.clone().unwrap_or_else(|| pr.name.clone());
     let sc = m.scope(scope).id.to_string();
     Some(crate::finding::Fix {
         role: role.name.clone(),
@@ -127,10 +126,7 @@ pub(crate) fn role_fix(
         at: m.scope_ref(scope),
         principal: pr.name.clone(),
         grants_also: super::fixes::grants_also(role, ""),
-        command: format!(
-            "az role assignment create --assignee \"{assignee}\" --role \"{}\" --scope \"{sc}\"",
-            role.name
-        ),
+        command: crate::engine::assign_cmd::assign_command(m, p, &role.name, &sc),
     })
 }
 
