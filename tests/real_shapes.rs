@@ -41,13 +41,28 @@ const KINDS: &[(&str, &str)] = &[
     ("az-ml-connection-list.json", "az/ml-connection"),
     ("az-ml-datastore-list.json", "az/ml-datastore"),
     ("az-ml-environment-show.json", "az/ml-environment"),
-    ("az-ml-online-deployment-list.json", "az/ml-online-deployment"),
-    ("az-ml-online-deployment-show.json", "az/ml-online-deployment"),
+    (
+        "az-ml-online-deployment-list.json",
+        "az/ml-online-deployment",
+    ),
+    (
+        "az-ml-online-deployment-show.json",
+        "az/ml-online-deployment",
+    ),
     ("az-ml-online-endpoint-list.json", "az/ml-online-endpoint"),
-    ("az-ml-online-endpoint-show.sai-2021.json", "az/ml-online-endpoint"),
-    ("az-ml-online-endpoint-show.sai.json", "az/ml-online-endpoint"),
+    (
+        "az-ml-online-endpoint-show.sai-2021.json",
+        "az/ml-online-endpoint",
+    ),
+    (
+        "az-ml-online-endpoint-show.sai.json",
+        "az/ml-online-endpoint",
+    ),
     ("az-ml-workspace-list.json", "az/ml-workspace"),
-    ("graph-directoryobject-get.uai-sp.json", "az/service-principals"),
+    (
+        "graph-directoryobject-get.uai-sp.json",
+        "az/service-principals",
+    ),
     ("graph-directoryobjects-getbyids.json", "az/users"),
     ("graph-group-transitive-members.json", "az/users"),
     ("graph-sp-get.application.json", "az/service-principals"),
@@ -57,10 +72,16 @@ const KINDS: &[(&str, &str)] = &[
     ("rest-ml-connection-get.json", "arm/ml-connection"),
     ("rest-ml-connection-list.json", "arm/ml-connection"),
     ("rest-ml-datastore-get.accountkey.json", "arm/ml-datastore"),
-    ("rest-ml-datastore-get.serviceprincipal.json", "arm/ml-datastore"),
+    (
+        "rest-ml-datastore-get.serviceprincipal.json",
+        "arm/ml-datastore",
+    ),
     ("rest-ml-datastore-list.json", "arm/ml-datastore"),
     ("rest-ml-online-endpoint-get.json", "arm/ml-online-endpoint"),
-    ("rest-ml-online-endpoint-list.json", "arm/ml-online-endpoint"),
+    (
+        "rest-ml-online-endpoint-list.json",
+        "arm/ml-online-endpoint",
+    ),
     ("rest-ml-workspace-get.json", "arm/ml-workspace"),
     ("rest-ml-workspace-list.json", "arm/ml-workspace"),
     (
@@ -290,12 +311,18 @@ fn tenant_who_can_names_every_managed_identity_and_its_job_paths() {
             .iter()
             .map(|s| s["text"].as_str().unwrap())
             .collect();
-        path["rules"].as_array().unwrap().iter().any(|r| r == "CMP-JOB-CODE-ID")
+        path["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "CMP-JOB-CODE-ID")
             && texts.iter().any(|t| t.contains("compute:cpu-sai"))
     });
     assert!(via_cpu, "{alice:#}");
     // no principal is a bare GUID
-    assert!(!names(&v).iter().any(|n| n.len() == 36 && n.matches('-').count() == 4));
+    assert!(!names(&v)
+        .iter()
+        .any(|n| n.len() == 36 && n.matches('-').count() == 4));
 }
 
 /// Each identity by name, object ID, client ID and resource ID: all four answers equal.
@@ -303,7 +330,9 @@ fn tenant_who_can_names_every_managed_identity_and_its_job_paths() {
 fn tenant_what_can_is_the_same_by_every_name_of_an_identity() {
     let sub = "/subscriptions/3f1c9a52-7d44-4b0e-9a61-2c8e5d7b4f10";
     let ws = format!("{sub}/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-fraud");
-    let uai = |n: &str| format!("{sub}/resourcegroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{n}");
+    let uai = |n: &str| {
+        format!("{sub}/resourcegroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{n}")
+    };
     let cases: Vec<(&str, [String; 3])> = vec![
         (
             "workspace:ws-fraud",
@@ -386,9 +415,16 @@ fn tenant_lint_sees_roles_granted_to_object_ids() {
     // AcrPull of compute:cpu-sai and the roles of uai-deploy and uai-ws were granted to their
     // object IDs: no CMP-SAI-ACRPULL, no EP-UAI-NO-AUTO, and WS-UAI-ROLES only for the one role
     // really missing (Contributor on Application Insights); every file loaded
-    assert_eq!(rules, ["CMP-DEFAULT-ID", "DS-CREDENTIAL", "WS-UAI-ROLES"], "{got:#?}");
+    assert_eq!(
+        rules,
+        ["CMP-DEFAULT-ID", "DS-CREDENTIAL", "WS-UAI-ROLES"],
+        "{got:#?}"
+    );
     let ws_uai = &got[2].1;
-    assert!(ws_uai.contains("uai-ws") && ws_uai.contains("appi-fraud"), "{ws_uai}");
+    assert!(
+        ws_uai.contains("uai-ws") && ws_uai.contains("appi-fraud"),
+        "{ws_uai}"
+    );
 }
 
 // ---------------------------------------------------------------- entries of the wrong shape
@@ -447,4 +483,111 @@ fn a_folder_of_empty_and_unrecognised_files_loads_nothing_and_exits_2() {
     let r = common::run(&["who-can", "storage:x", "-p", d.path().to_str().unwrap()]);
     assert_eq!(r.code, Some(2), "{}", r.all());
     assert!(r.stderr.contains("nothing could be loaded"), "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------- fixes, sources, references
+
+#[test]
+fn fix_commands_for_managed_identities_are_runnable() {
+    // a UAI known from `az ml online-endpoint show`: by object ID and principal type
+    let v = json(&[
+        "explain",
+        "uai-deploy",
+        "keyvault:kv-fraud",
+        "--action",
+        "read-secrets",
+    ]);
+    let cmd = v["fixes"][0]["command"].as_str().unwrap();
+    assert!(
+        cmd.starts_with("az role assignment create --assignee-object-id '8b9c0d1e-0005-4f2a-9b3c-5d6e7f8a9b06' --assignee-principal-type ServicePrincipal --role 'Key Vault Secrets User' --scope '/subscriptions/"),
+        "{cmd}"
+    );
+    // a system-assigned identity whose object ID no file gives: the command that prints it
+    let d = folder(&[
+        ("reach.yaml", "reach: 1\nsubscription: s1\nresource_group: rg-ml\nworkspace: ws\n"),
+        ("ml/ep.yml", "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json\nname: ep-x\nauth_mode: key\n"),
+        ("kv.json", r#"{"id": "/subscriptions/s1/resourceGroups/rg-ml/providers/Microsoft.KeyVault/vaults/kv", "name": "kv", "type": "Microsoft.KeyVault/vaults", "properties": {"enableRbacAuthorization": true}}"#),
+    ]);
+    let r = common::run(&[
+        "explain",
+        "endpoint:ep-x",
+        "keyvault:kv",
+        "--action",
+        "read-secrets",
+        "--format",
+        "json",
+        "-p",
+        d.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let cmd = v["fixes"][0]["command"].as_str().unwrap();
+    assert_eq!(
+        cmd,
+        "az role assignment create --assignee-object-id \"$(az ml online-endpoint show -n 'ep-x' -g 'rg-ml' -w 'ws' --query identity.principal_id -o tsv)\" --assignee-principal-type ServicePrincipal --role 'Key Vault Secrets User' --scope '/subscriptions/s1/resourceGroups/rg-ml/providers/Microsoft.KeyVault/vaults/kv'"
+    );
+}
+
+#[test]
+fn network_preview_step_cites_the_export_that_holds_the_network_setting() {
+    let sub = "/subscriptions/s1/resourceGroups/rg-ml/providers";
+    let d = folder(&[
+        ("reach.yaml", "reach: 1\nsubscription: s1\nresource_group: rg-ml\nworkspace: ws\n"),
+        ("ml/ds.yml", "$schema: https://azuremlschemas.azureedge.net/latest/azureBlob.schema.json\nname: ds\ntype: azure_blob\naccount_name: stnet\ncontainer_name: c\n"),
+        ("azure/stnet.json", &format!(r#"{{"id": "{sub}/Microsoft.Storage/storageAccounts/stnet", "name": "stnet", "type": "Microsoft.Storage/storageAccounts", "networkRuleSet": {{"bypass": "AzureServices", "defaultAction": "Deny"}}}}"#)),
+        ("azure/ra.json", &format!(r#"[{{"principalId": "11111111-0000-4000-8000-000000000005", "principalName": "erin@contoso.com", "principalType": "User", "roleDefinitionId": "/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7", "scope": "{sub}/Microsoft.MachineLearningServices/workspaces/ws"}},
+            {{"principalId": "12121212-0000-4000-8000-000000000001", "principalType": "ServicePrincipal", "roleDefinitionId": "/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "scope": "{sub}/Microsoft.Storage/storageAccounts/stnet"}}]"#)),
+        // the workspace is declared only in reach.yaml; its identity comes from Graph
+        ("azure/sp.json", &format!(r##"[{{"@odata.type": "#microsoft.graph.servicePrincipal", "id": "12121212-0000-4000-8000-000000000001", "appId": "12121212-0000-4000-8000-000000000002", "displayName": "ws", "servicePrincipalType": "ManagedIdentity", "alternativeNames": ["isExplicit=False", "{sub}/Microsoft.MachineLearningServices/workspaces/ws"]}}]"##)),
+    ]);
+    let r = common::run(&[
+        "explain",
+        "erin@contoso.com",
+        "storage:stnet",
+        "--action",
+        "read-blobs",
+        "--format",
+        "json",
+        "-p",
+        d.path().to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let step = v["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["steps"].as_array().unwrap().iter())
+        .find(|s| s["rule"] == "NET-WS-MSI-PREVIEW")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(step["source"], "azure/stnet.json#0", "{step:#}");
+}
+
+#[test]
+fn an_ambiguous_reference_says_where_each_candidate_is() {
+    let ws = |rg: &str, w: &str| {
+        format!("/subscriptions/s1/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{w}")
+    };
+    let ep = |rg: &str, w: &str| {
+        format!(
+            r#"{{"id": "{}/onlineEndpoints/ep-x", "name": "ep-x", "auth_mode": "key"}}"#,
+            ws(rg, w)
+        )
+    };
+    let d = folder(&[
+        ("a.json", &ep("rg-a", "ws-a")),
+        ("b.json", &ep("rg-b", "ws-b")),
+    ]);
+    let r = common::run(&["who-can", "endpoint:ep-x", "-p", d.path().to_str().unwrap()]);
+    assert_eq!(r.code, Some(2), "{}", r.all());
+    for (rg, w) in [("rg-a", "ws-a"), ("rg-b", "ws-b")] {
+        let want = format!(
+            "endpoint:ep-x in workspace {w}, resource group {rg}: {}/onlineEndpoints/ep-x",
+            ws(rg, w)
+        );
+        assert!(r.stderr.contains(&want), "{want}\n{}", r.stderr);
+    }
+    // and the ID it prints is accepted
+    let id = format!("{}/onlineEndpoints/ep-x", ws("rg-b", "ws-b"));
+    let r = common::run(&["who-can", &id, "-p", d.path().to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
 }

@@ -60,7 +60,12 @@ pub fn open_with(
     let recognised = raw
         .files
         .iter()
-        .filter(|f| !matches!(f.kind.as_str(), "unrecognised" | "error" | "empty" | "skipped"))
+        .filter(|f| {
+            !matches!(
+                f.kind.as_str(),
+                "unrecognised" | "error" | "empty" | "skipped"
+            )
+        })
         .count();
     if recognised == 0 {
         let mut msg = format!("reach: nothing could be loaded from {}: no Azure ML YAML, Azure export or reach.yaml with any content found ({} file(s) looked at: empty, unrecognised or unreadable)", raw.root.display(), raw.files.len());

@@ -118,12 +118,17 @@ mod tests {
             r#"{{"id": "{WS}/onlineEndpoints/ep-a", "name": "ep-a", "auth_mode": "key", "identity": {{"principal_id": "6f7a8b9c-0004-4d0e-9f1a-3b4c5d6e7f04", "type": "system_assigned"}}}}"#
         );
         let ep_yaml = "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json\nname: ep-b\nauth_mode: key\n";
-        let ws = format!(r#"{{"id": "{WS}", "name": "ws", "storage_account": "st", "key_vault": "kv"}}"#);
+        let ws = format!(
+            r#"{{"id": "{WS}", "name": "ws", "storage_account": "st", "key_vault": "kv"}}"#
+        );
         let m = model(&[
             ("ep-a.json", &ep_known),
             ("ws.json", &ws),
             ("ml/ep-b.yml", ep_yaml),
-            ("reach.yaml", "reach: 1\nsubscription: s1\nresource_group: rg-ml\nworkspace: ws\n"),
+            (
+                "reach.yaml",
+                "reach: 1\nsubscription: s1\nresource_group: rg-ml\nworkspace: ws\n",
+            ),
         ]);
         let a = m.resolve_principal("endpoint:ep-a").unwrap();
         assert_eq!(

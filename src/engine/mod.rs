@@ -456,10 +456,28 @@ impl Engine {
                     pr.name
                 ));
             }
+            notes.extend(self.unlinked_note(p));
         }
         notes.sort();
         notes.dedup();
         notes
+    }
+
+    /// A service principal or managed identity known only by object ID: say how to name it.
+    fn unlinked_note(&self, p: PrincipalId) -> Option<String> {
+        let pr = self.model.principal(p);
+        let unnamed = pr.resource.is_none()
+            && pr.display_name.is_none()
+            && pr.object_id.as_deref() == Some(pr.name.as_str())
+            && matches!(
+                pr.kind,
+                crate::model::PrincipalKind::ServicePrincipal
+                    | crate::model::PrincipalKind::ManagedIdentity
+            );
+        unnamed.then(|| format!(
+            "{}: object ID not linked to a resource: export `az ml … show` of the workspace, compute or endpoint it belongs to, or the service principal (`az ad sp show --id {}`), to name it",
+            pr.name, pr.name
+        ))
     }
 
     fn principal_notes(&self, p: PrincipalId) -> Vec<String> {
@@ -471,6 +489,7 @@ impl Engine {
                 pr.name
             ));
         }
+        notes.extend(self.unlinked_note(p));
         notes
     }
 }

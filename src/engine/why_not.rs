@@ -123,17 +123,51 @@ fn direct_gaps(e: &Engine, p: PrincipalId, s: ScopeId, action: &str, out: &mut V
         .next()
         .unwrap_or(if data { "RBAC-DATA" } else { "RBAC-ACTIONS" });
     let plane = if data { "data action" } else { "action" };
-    out.push(Missing {
-        rule,
-        text: format!(
+    let mut holders = vec![p];
+    holders.extend(m.groups_of(p).iter().copied());
+    // a role that grants it, when something else (a deny assignment) is what blocks it
+    let granted: Vec<String> = holders
+        .iter()
+        .flat_map(|h| m.assignments_of(*h).map(move |a| (*h, a)))
+        .filter(|(_, a)| {
+            m.is_within(s, a.scope) && matches!(m.role(a.role).grant(action), Grant::Yes(_))
+        })
+        .map(|(h, a)| {
+            let via = if h == p {
+                String::new()
+            } else {
+                format!(" (via group {})", m.principal(h).name)
+            };
+            format!(
+                "{} on {} {}{via}",
+                m.role(a.role).name,
+                m.scope(a.scope).kind.word(),
+                m.scope_label(a.scope)
+            )
+        })
+        .collect();
+    let text = if granted.is_empty() {
+        format!(
             "needs the {plane} {} on {} {} or a scope above it; no role of {who} grants it",
             short_action(action),
             m.scope(s).kind.word(),
             m.scope_label(s)
-        ),
+        )
+    } else {
+        format!(
+            "{who} holds {}, which grants {}; it is blocked, not missing",
+            granted.join(" and "),
+            short_action(action)
+        )
+    };
+    out.push(Missing {
+        rule: if granted.is_empty() {
+            rule
+        } else {
+            "RBAC-SCOPE"
+        },
+        text,
     });
-    let mut holders = vec![p];
-    holders.extend(m.groups_of(p).iter().copied());
     for h in holders {
         let via = if h == p {
             String::new()

@@ -349,6 +349,9 @@ impl Builder {
                     st.network_restricted = network_default_action
                         .as_deref()
                         .is_some_and(|a| a.eq_ignore_ascii_case("deny"));
+                    if network_default_action.is_some() || network_bypass.is_some() {
+                        st.network_source = Some(r.source.clone());
+                    }
                     st.bypass_azure_services = network_bypass
                         .as_deref()
                         .is_some_and(|b| b.to_ascii_lowercase().contains("azureservices"));
@@ -520,8 +523,7 @@ fn canonical_order(raw: &mut RawProject) {
     raw.resources.sort_by(|a, b| {
         (a.id.to_ascii_lowercase(), &a.name).cmp(&(b.id.to_ascii_lowercase(), &b.name))
     });
-    raw.role_defs
-        .sort_by(|a, b| a.id.to_ascii_lowercase().cmp(&b.id.to_ascii_lowercase()));
+    raw.role_defs.sort_by_key(|a| a.id.to_ascii_lowercase());
     raw.denies.sort_by(|a, b| {
         (a.id.to_ascii_lowercase(), &a.scope).cmp(&(b.id.to_ascii_lowercase(), &b.scope))
     });
@@ -529,10 +531,17 @@ fn canonical_order(raw: &mut RawProject) {
         .sort_by(|a, b| (&a.resource, &a.settings).cmp(&(&b.resource, &b.settings)));
     raw.aml.sort_by(|a, b| {
         let k = |d: &AmlDoc| {
+            let parent = match &d.kind {
+                AmlKind::OnlineDeployment(x) | AmlKind::BatchDeployment(x) => {
+                    x.endpoint_name.as_ref().map(|e| e.value.clone())
+                }
+                _ => None,
+            };
             (
                 d.id.as_deref().map(str::to_ascii_lowercase),
-                d.name.as_ref().map(|n| n.value.clone()),
                 d.kind.rank(),
+                parent,
+                d.name.as_ref().map(|n| n.value.clone()),
                 d.dir.clone(),
             )
         };
@@ -551,7 +560,10 @@ fn assignment_key(a: &RawAssignment) -> u64 {
         h.write_u8(0xff);
     };
     put(Some(&a.scope));
-    put(a.role_definition_id.as_deref().map(|r| r.rsplit('/').next().unwrap_or(r)));
+    put(a
+        .role_definition_id
+        .as_deref()
+        .map(|r| r.rsplit('/').next().unwrap_or(r)));
     put(a.role_name.as_deref());
     put(Some(&a.principal_id));
     put(a.condition.as_deref());

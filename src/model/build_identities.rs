@@ -201,7 +201,7 @@ impl Builder {
         }
         self.assignment_records(raw, &mut recs);
         self.connection_records(raw, &mut recs);
-        recs.sort_by(|a, b| rec_order(a, b));
+        recs.sort_by(rec_order);
         recs
     }
 
@@ -231,12 +231,15 @@ impl Builder {
                 Some(n) if kind == PrincipalKind::User && n.contains('@') => {
                     upn = Some(n.to_string())
                 }
-                Some(n) if super::build_principals::looks_like_guid(n) => {
-                    // the CLI prints a service principal's app ID here
-                    if kind != PrincipalKind::User && kind != PrincipalKind::Group {
-                        client_id = id_key(Some(n));
-                    }
+                // the CLI prints a service principal's app ID here
+                Some(n)
+                    if super::build_principals::looks_like_guid(n)
+                        && kind != PrincipalKind::User
+                        && kind != PrincipalKind::Group =>
+                {
+                    client_id = id_key(Some(n))
                 }
+                Some(n) if super::build_principals::looks_like_guid(n) => {}
                 Some(n) => display_name = Some(n.to_string()),
                 None => {}
             }
@@ -447,9 +450,9 @@ impl Builder {
             }
         }
         let mut out: Vec<Group> = Vec::new();
-        for i in 0..n {
+        for (i, g) in groups.iter_mut().enumerate() {
             if find(&mut parent, i) == i {
-                out.push(std::mem::take(&mut groups[i]));
+                out.push(std::mem::take(g));
             }
         }
         out.sort_by_key(|g| g.recs.first().copied().unwrap_or(usize::MAX));

@@ -108,8 +108,44 @@ impl Model {
             [] => Err(self.unknown_scope(r, kind)),
             many => Err(LookupError::Ambiguous {
                 reference: r.to_string(),
-                candidates: many.iter().map(|s| self.scope_ref(*s)).collect(),
+                // the same `kind:name` in two places: say where each is, by an ID one can type
+                candidates: many
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} in {}: {}",
+                            self.scope_ref(*s),
+                            self.place_of(*s),
+                            self.scope(*s).id
+                        )
+                    })
+                    .collect(),
             }),
+        }
+    }
+
+    /// Where a scope sits, for telling two of the same name apart: its workspace and resource
+    /// group, or its resource group and subscription.
+    pub fn place_of(&self, s: ScopeId) -> String {
+        let mut parts = Vec::new();
+        for a in self.scope(s).ancestors.iter().skip(1) {
+            let sc = self.scope(*a);
+            match sc.kind {
+                ResKind::Workspace => parts.push(format!("workspace {}", sc.name)),
+                ResKind::ResourceGroup => parts.push(format!("resource group {}", sc.name)),
+                ResKind::Subscription if parts.len() < 2 => {
+                    parts.push(format!("subscription {}", sc.name))
+                }
+                _ => {}
+            }
+            if parts.len() == 2 {
+                break;
+            }
+        }
+        if parts.is_empty() {
+            "/".to_string()
+        } else {
+            parts.join(", ")
         }
     }
 

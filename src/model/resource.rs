@@ -99,6 +99,8 @@ pub struct StorageAttrs {
     pub shared_key_source: Option<Source>,
     /// networkRuleSet.defaultAction Deny.
     pub network_restricted: bool,
+    /// The export that holds the network setting.
+    pub network_source: Option<Source>,
     pub bypass_azure_services: bool,
     pub tenant_id: Option<String>,
 }
@@ -109,6 +111,7 @@ impl Default for StorageAttrs {
             allow_shared_key: true,
             shared_key_source: None,
             network_restricted: false,
+            network_source: None,
             bypass_azure_services: false,
             tenant_id: None,
         }

@@ -15,7 +15,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// Datastores on network-restricted storage: (datastore, storage, workspace).
-fn restricted(m: &Model) -> Vec<(ScopeId, ScopeId, ScopeId)> {
+fn restricted(m: &Model) -> Vec<(ScopeId, ScopeId, ScopeId, Option<crate::source::Source>)> {
     m.scopes_of_kind(ResKind::Datastore)
         .filter_map(|d| {
             let Attrs::Datastore(a) = &m.scope(d).attrs else {
@@ -26,13 +26,13 @@ fn restricted(m: &Model) -> Vec<(ScopeId, ScopeId, ScopeId)> {
                 return None;
             };
             s.network_restricted
-                .then_some((d, st, m.scope(d).workspace?))
+                .then_some((d, st, m.scope(d).workspace?, s.network_source.clone()))
         })
         .collect()
 }
 
 fn apply_preview(m: &Model, g: &mut AccessGraph) {
-    for (d, st, ws) in restricted(m) {
+    for (d, st, ws, net_src) in restricted(m) {
         let Some(w) = m.workspace_attrs(ws) else {
             continue;
         };
@@ -59,7 +59,8 @@ fn apply_preview(m: &Model, g: &mut AccessGraph) {
                 "{sn} is network-restricted: previewing datastore {dn} in the studio runs as {}",
                 m.principal(ident).name
             ),
-            w.identity.source.clone(),
+            // the export that holds the network setting, not where the identity is declared
+            net_src.unwrap_or_else(|| w.identity.source.clone()),
         );
         edge.only = Some((
             vec![st, d],
@@ -87,7 +88,7 @@ fn apply_preview(m: &Model, g: &mut AccessGraph) {
 }
 
 fn apply_setting(m: &Model, g: &mut AccessGraph) {
-    for (d, st, _) in restricted(m) {
+    for (d, st, _, _) in restricted(m) {
         let Attrs::Datastore(a) = &m.scope(d).attrs else {
             continue;
         };
