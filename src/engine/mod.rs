@@ -2,6 +2,7 @@
 //! of explained steps as plain data. Knows nothing of terminals or output formats.
 
 pub mod action;
+mod coverage;
 pub mod diff;
 pub mod explain;
 pub mod export;
@@ -200,7 +201,9 @@ impl Engine {
             })
             .collect();
         principals.sort_by(principal_order);
-        let notes = self.membership_notes(principals.iter().map(|p| p.principal.pid));
+        let mut notes = self.membership_notes(principals.iter().map(|p| p.principal.pid));
+        let pids: Vec<PrincipalId> = principals.iter().map(|p| p.principal.pid).collect();
+        notes.extend(self.collect_notes(s, &pids));
         Ok(WhoCan {
             resource: self.resource_ref(s),
             action: (ops.len() == 1).then(|| ops[0].1.clone()),

@@ -299,6 +299,12 @@ pub fn classify(v: &Value) -> Option<Kind> {
     if let Some(k) = classify_ml(v) {
         return Some(k);
     }
+    // PIM schedule instances (`reach collect`'s azure/pim/*.json) carry roleDefinitionId and
+    // principalId like assignments, but an eligible role is not an active one: not read as
+    // assignments until PIM is modelled
+    if ty.ends_with("scheduleinstances") || ty.ends_with("schedules") {
+        return None;
+    }
     if (has(v, &["roleDefinitionId"]) && has(v, &["principalId"]) && has(v, &["scope"]))
         || (has(v, &["properties", "roleDefinitionId"]) && has(v, &["properties", "principalId"]))
     {

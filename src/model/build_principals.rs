@@ -56,6 +56,8 @@ impl Builder {
     }
 
     pub(super) fn principals(&mut self, raw: &RawProject) {
+        // groups whose member list some file exported, in whatever order the files come
+        let mut listed = Vec::new();
         for rp in &raw.principals {
             let existing = rp
                 .object_id
@@ -84,11 +86,19 @@ impl Builder {
                 p.client_id = p.client_id.take().or_else(|| rp.client_id.clone());
                 p.upn = p.upn.take().or_else(|| rp.upn.clone());
                 p.display_name = p.display_name.take().or_else(|| rp.display_name.clone());
+                // first seen by object ID only (a member list read before the group's own
+                // entry): take the name people know it by once an export gives one
+                if p.object_id.as_deref() == Some(p.name.as_str()) {
+                    if let Some(n) = p.upn.clone().or_else(|| p.display_name.clone()) {
+                        p.name = n;
+                    }
+                }
                 p.system_assigned |= rp.system_assigned;
                 if rp.kind == PrincipalKind::Group && !rp.members_exported && p.members.is_empty() {
                     p.members_exported = false;
                 } else if rp.kind == PrincipalKind::Group && rp.members_exported {
                     p.members_exported = true;
+                    listed.push(id);
                 }
                 p.sources.push(rp.source.clone());
             }
@@ -102,6 +112,9 @@ impl Builder {
                 }
             }
             self.index_principal(id);
+        }
+        for id in listed {
+            self.m.principals[id.0 as usize].members_exported = true;
         }
         // members after every principal exists
         for rp in &raw.principals {
