@@ -8,6 +8,13 @@
 
 use super::exit::{self, emit, Failure};
 use crate::collect::{self, run::Settings, script::Shell, Options, Target};
+
+/// `--print` shells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PrintShell {
+    Bash,
+    Powershell,
+}
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -42,7 +49,7 @@ pub struct CollectArgs {
     /// Print the commands as a script (bash, or powershell) that writes the same folder,
     /// instead of running them: to collect on another machine.
     #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "bash", value_name = "SHELL")]
-    pub print: Option<Shell>,
+    pub print: Option<PrintShell>,
     /// az processes run at once.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub jobs: usize,
@@ -77,7 +84,11 @@ fn target(a: &CollectArgs) -> Result<Target, Failure> {
 pub fn run(a: &CollectArgs) -> Result<u8, Failure> {
     use std::io::IsTerminal;
     let target = target(a)?;
-    if let Some(shell) = a.print {
+    if let Some(p) = a.print {
+        let shell = match p {
+            PrintShell::Bash => Shell::Bash,
+            PrintShell::Powershell => Shell::PowerShell,
+        };
         emit(&collect::script::print(
             shell,
             &target,

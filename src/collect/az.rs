@@ -214,7 +214,7 @@ pub fn retry_after(stderr: &str) -> Option<Duration> {
         while let Some(i) = rest.find(marker) {
             rest = &rest[i + marker.len()..];
             let digits: String = rest
-                .trim_start_matches(|c: char| c == ' ' || c == ':' || c == '\'' || c == '"')
+                .trim_start_matches([' ', ':', '\'', '"'])
                 .chars()
                 .take_while(char::is_ascii_digit)
                 .collect();
