@@ -670,3 +670,178 @@ fn resume_after_an_interruption_reads_only_what_is_missing() {
     }
     assert!(calls.len() < 20, "{} calls on resume", calls.len());
 }
+
+/// A workspace with 20 computes, 20 online endpoints and 5,000 role assignments (1,204
+/// principals in 30 groups), each az call taking 50 ms: the work is counted (calls, batches,
+/// parallel calls), not timed; the time is printed for the record.
+#[test]
+fn a_large_workspace_is_read_in_parallel_with_few_calls() {
+    if skip() {
+        return;
+    }
+    let mut s = contoso();
+    s.delay_ms = 50;
+    let ws = ws_id();
+    let computes: Vec<Value> = (0..20)
+        .map(|i| json!({"id": format!("{ws}/computes/cc-{i:02}"), "name": format!("cc-{i:02}"), "type": "amlcompute",
+            "identity": {"type": "system_assigned", "principal_id": format!("c0ffee00-0000-4000-8000-{i:012}"), "tenant_id": TENANT}}))
+        .collect();
+    s.route(
+        ml(&["compute", "list"], &[]),
+        vec![ok(serde_json::to_string_pretty(&computes).unwrap())],
+    );
+    let eps: Vec<Value> = (0..20)
+        .map(|i| json!({"id": format!("{ws}/onlineEndpoints/ep-{i:02}"), "name": format!("ep-{i:02}"), "auth_mode": "key",
+            "scoring_uri": format!("https://ep-{i:02}.eastus.inference.ml.azure.com/score"),
+            "identity": {"type": "system_assigned", "principal_id": format!("e0e0e0e0-0000-4000-8000-{i:012}"), "tenant_id": TENANT}}))
+        .collect();
+    s.route(
+        ml(&["online-endpoint", "list"], &[]),
+        vec![ok(serde_json::to_string_pretty(&eps).unwrap())],
+    );
+    for (i, e) in eps.iter().enumerate() {
+        let name = format!("ep-{i:02}");
+        s.route(
+            ml(&["online-endpoint", "show"], &["--name", &name]),
+            vec![ok(e.to_string())],
+        );
+        s.route(
+            ml(&["online-deployment", "list"], &["--endpoint-name", &name]),
+            vec![ok("[]".into())],
+        );
+    }
+    let roles = [
+        "f6c7c914-8db3-469d-8ca1-694a8f32e121",
+        "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        "b24988ac-6180-42a0-ab88-20f7382dd24c",
+        "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    ];
+    let user = |i: usize| format!("a0000000-0000-4000-8000-{i:012}");
+    let group = |i: usize| format!("b0000000-0000-4000-8000-{i:012}");
+    let scopes = [format!("/subscriptions/{SUB}"), rg_id(), ws.clone()];
+    let assignments: Vec<Value> = (0..5000)
+        .map(|i| {
+            let (pid, ptype) = if i % 40 == 0 { (group(i / 40 % 30), "Group") } else { (user(i % 1200), "User") };
+            json!({"id": format!("{}/providers/Microsoft.Authorization/roleAssignments/{i:08}-0000-4000-8000-000000000000", scopes[i % 3]),
+                "name": format!("{i:08}-0000-4000-8000-000000000000"), "principalId": pid, "principalType": ptype,
+                "roleDefinitionId": format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{}", roles[i % 5]),
+                "scope": scopes[i % 3], "type": "Microsoft.Authorization/roleAssignments", "condition": null, "conditionVersion": null})
+        })
+        .collect();
+    s.route(
+        v(&[
+            "role",
+            "assignment",
+            "list",
+            "--all",
+            "--subscription",
+            SUB,
+            "-o",
+            "json",
+        ]),
+        vec![ok(serde_json::to_string_pretty(&assignments).unwrap())],
+    );
+    // the principals: those of both subscriptions' assignments, PIM's carol, the deny exclusion
+    let mut ids: std::collections::BTreeSet<String> = assignments
+        .iter()
+        .map(|a| a["principalId"].as_str().unwrap().to_string())
+        .collect();
+    let sub2: Value = serde_json::from_str(&fixture("role-assignments.sub2.json")).unwrap();
+    ids.extend(
+        sub2.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["principalId"].as_str().unwrap().to_string()),
+    );
+    ids.insert("1b2c3d4e-5f60-4172-8384-a5b6c7d8e9f3".into());
+    ids.insert("d75cae5f-db64-47f8-a539-e1c6375c7d87".into());
+    let ids: Vec<String> = ids.into_iter().collect();
+    let known: Value = serde_json::from_str(&fixture("principals.json")).unwrap();
+    let object = |id: &str| -> Value {
+        if let Some(o) = known["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+        {
+            return o.clone();
+        }
+        if id.starts_with('b') {
+            json!({"@odata.type": "#microsoft.graph.group", "id": id, "displayName": format!("team-{}", &id[30..]), "securityEnabled": true, "groupTypes": []})
+        } else {
+            json!({"@odata.type": "#microsoft.graph.user", "id": id, "displayName": format!("User {}", &id[30..]), "userPrincipalName": format!("u{}@contoso.com", &id[30..])})
+        }
+    };
+    assert_eq!(
+        ids.len(),
+        1170 + 30 + 4,
+        "users, groups, and the contoso principals of SUB2, PIM and the deny"
+    );
+    for chunk in ids.chunks(1000) {
+        let body = json!({"value": chunk.iter().map(|i| object(i)).collect::<Vec<_>>()});
+        s.route(get_by_ids(chunk), vec![ok(body.to_string())]);
+    }
+    for g in 0..30 {
+        let members: Vec<Value> = (0..10).map(|k| object(&user(g * 10 + k))).collect();
+        s.route(
+            rest(&format!(
+                "{GRAPH}/groups/{}/members?$select={SELECT}&$top=999",
+                group(g)
+            )),
+            vec![ok(json!({"value": members}).to_string())],
+        );
+    }
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("tenant");
+    let r = collect(&s, &dir, &["--jobs", "4"]);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert!(s.unmatched().is_empty(), "{:#?}", s.unmatched());
+    let calls = s.calls();
+    let count = |pred: &dyn Fn(&Vec<String>) -> bool| calls.iter().filter(|c| pred(c)).count();
+    assert_eq!(
+        count(&|c| c.iter().any(|a| a.ends_with("/directoryObjects/getByIds"))),
+        2,
+        "1,204 principals: two batches"
+    );
+    assert_eq!(
+        count(&|c| c.get(2).map(String::as_str) == Some("show") && c[1] == "online-endpoint"),
+        20
+    );
+    assert_eq!(
+        count(&|c| c.iter().any(|a| a.contains("/roleDefinitions/"))),
+        5 + 2 + 1,
+        "one read per role (SUB, SUB2, PIM)"
+    );
+    assert_eq!(
+        count(&|c| c.iter().any(|a| a.contains("/members?"))),
+        30 + 3,
+        "each group once (ml-team: two pages)"
+    );
+    // every call is one az process: 3 up-front, the rest one per input or page, no retry
+    let m = manifest(&dir);
+    let recorded: u64 = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["calls"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        calls.len() as u64,
+        recorded + 2,
+        "the up-front workspace show is the workspace input"
+    );
+    assert!(calls.len() <= 130, "{} calls", calls.len());
+    let most = s.max_inflight();
+    assert!(
+        (2..=4).contains(&most),
+        "{most} az processes at once (--jobs 4)"
+    );
+    let ra = read(&dir, &format!("azure/role-assignments.{SUB}.json"));
+    assert_eq!(ra.as_array().unwrap().len(), 5000);
+    eprintln!(
+        "large workspace: {} az calls, at most {most} at once, {:.1} s with 50 ms per call",
+        calls.len(),
+        r.elapsed.as_secs_f64()
+    );
+}

@@ -444,6 +444,14 @@ pub fn fake_path(scn: &Scenario) -> String {
 
 pub fn reach_env(scn: &Scenario, args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Run {
     scn.write();
+    // KEEP_SCENARIO=DIR keeps a copy of the scenario (routes.json, fixtures) for a run by hand
+    if let Ok(keep) = std::env::var("KEEP_SCENARIO") {
+        let _ = std::fs::create_dir_all(&keep);
+        let _ = std::fs::copy(
+            scn.dir.path().join("routes.json"),
+            Path::new(&keep).join("routes.json"),
+        );
+    }
     let start = Instant::now();
     let mut cmd = Command::new(bin());
     cmd.args(args)
