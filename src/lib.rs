@@ -14,6 +14,7 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod cli;
+pub mod collect;
 pub mod demo;
 pub mod engine;
 pub mod finding;

@@ -255,6 +255,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             super::review::export(&e, *format, resource.as_deref(), principal.as_deref())
         }
         Command::Rules { id, format } => rules_cmd(id.as_deref(), *format),
+        Command::Collect(a) => super::collect::run(a),
         Command::Matrix { .. }
         | Command::Diff { .. }
         | Command::Completions { .. }

@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one small function per command (args → engine →
 //! report → exit code). Computes no access and prints nothing outside `report` output.
 
+mod collect;
 mod commands;
 pub mod exit;
 mod review;
@@ -187,6 +188,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: DiffFormat,
     },
+    /// Run the installed az CLI (read-only commands) to bring a tenant's access data into a
+    /// folder reach reads, with collect-manifest.json; or --print them as a script.
+    Collect(collect::CollectArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]

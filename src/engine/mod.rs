@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod assign_cmd;
+mod coverage;
 pub mod diff;
 pub mod explain;
 pub mod export;
@@ -201,7 +202,9 @@ impl Engine {
             })
             .collect();
         principals.sort_by(principal_order);
-        let notes = self.membership_notes(principals.iter().map(|p| p.principal.pid));
+        let mut notes = self.membership_notes(principals.iter().map(|p| p.principal.pid));
+        let pids: Vec<PrincipalId> = principals.iter().map(|p| p.principal.pid).collect();
+        notes.extend(self.collect_notes(s, &pids));
         Ok(WhoCan {
             resource: self.resource_ref(s),
             action: (ops.len() == 1).then(|| ops[0].1.clone()),

@@ -6,6 +6,7 @@ mod aml_fields;
 mod aml_types;
 pub mod arm_ml;
 pub mod azureml;
+pub mod collect_manifest;
 pub mod discover;
 pub mod error;
 mod export_types;
@@ -243,6 +244,10 @@ fn classify_and_read(file: &Arc<str>, bytes: &[u8], limits: &Limits, out: &mut O
     };
     let name = file.rsplit('/').next().unwrap_or(file);
     if discover::is_json_name(name) {
+        // `reach collect`'s manifest: its incomplete inputs become COLLECT findings
+        if collect_manifest::is_name(name) {
+            return collect_manifest::read(text, file, out);
+        }
         if let Some(kind) = exports::read(text, file, limits.max_depth, out) {
             return kind;
         }

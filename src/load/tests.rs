@@ -328,3 +328,32 @@ fn multi_document_yaml_is_one_finding() {
         f.message
     );
 }
+
+#[test]
+fn pim_schedule_instances_are_not_read_as_assignments() {
+    // `reach collect`'s azure/pim/*.json: an eligible role is not an active assignment
+    let pim = r#"{"value": [{"properties": {"scope": "/subscriptions/s", "principalId": "p",
+        "roleDefinitionId": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/g",
+        "principalType": "User", "status": "Provisioned", "memberType": "Direct"},
+      "name": "n", "id": "/subscriptions/s/providers/Microsoft.Authorization/RoleEligibilityScheduleInstances/n",
+      "type": "Microsoft.Authorization/RoleEligibilityScheduleInstances"}]}"#;
+    let p = load(&[("azure/pim/eligible.s.json", pim)]);
+    assert!(p.assignments.is_empty());
+    assert_eq!(p.files[0].kind, "az/pim-eligibilities");
+}
+
+#[test]
+fn collect_manifest_gaps_are_findings() {
+    let m = r#"{"collect_manifest": 1, "sealed": true, "inputs": [{"file": "azure/deny-assignments.s.json",
+      "what": "deny assignments of subscription s", "scope": "/subscriptions/s",
+      "affects": "answers may list principals a deny assignment blocks", "status": "denied"}]}"#;
+    let p = load(&[("t/collect-manifest.json", m)]);
+    assert_eq!(p.files[0].kind, "reach/collect-manifest");
+    let f = only_finding(&p);
+    assert_eq!(f.rule, "COLLECT");
+    assert!(
+        f.message.contains("(t/azure/deny-assignments.s.json)"),
+        "{}",
+        f.message
+    );
+}

@@ -134,6 +134,18 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         f,
         if f == 1 { "" } else { "s" }
     );
+    // inputs `reach collect` could not read: answers may be missing principals
+    let gaps = app
+        .findings
+        .present()
+        .filter(|r| {
+            r.rule == crate::load::collect_manifest::RULE
+                && r.severity != crate::finding::Severity::Info
+        })
+        .count();
+    if gaps > 0 {
+        text.push_str(&format!(" {sep} {gaps} not collected (F)"));
+    }
     if let Some(op) = app.action {
         text.push_str(&format!(" {sep} action: {op}"));
     }
