@@ -479,6 +479,32 @@ fn who_can_on_the_collected_folder_names_principals_and_paths() {
         out.path(),
     );
     assert!(st.stdout.contains("uai-ws"), "{}", st.stdout);
+    // every file collect writes is a shape reach reads (issue 14): nothing "not recognised",
+    // no load error, and every managed identity named by its owner or UAI name
+    let lint = reach(&scn, &["lint", "-p", p, "--format", "json"], out.path());
+    let l: Value = serde_json::from_str(&lint.stdout).unwrap();
+    let load: Vec<&Value> = l["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["rule"] == "LOAD"
+                && (f["severity"] == "error"
+                    || f["message"].as_str().unwrap().contains("not recognised"))
+        })
+        .collect();
+    assert!(load.is_empty(), "{load:#?}");
+    let e = reach(&scn, &["export", "--format", "json", "-p", p], out.path());
+    let x: Value = serde_json::from_str(&e.stdout).unwrap();
+    for pr in x["principals"].as_array().unwrap() {
+        let name = pr["name"].as_str().unwrap();
+        if pr["type"] == "ManagedIdentity" {
+            assert!(
+                !(name.len() == 36 && name.matches('-').count() == 4),
+                "a managed identity shown as a bare GUID: {pr}"
+            );
+        }
+    }
 }
 
 #[test]
