@@ -1,7 +1,7 @@
 //! One function per command: load → model → engine → report, and the exit code.
 
 use super::exit::{self, emit, warn, Failure};
-use super::{Cli, Command, OutFormat, ProjectArgs, WhatIf};
+use super::{Cli, Command, LintFormat, OutFormat, ProjectArgs, WhatIf};
 use crate::engine::view::default_op;
 use crate::engine::{rules, Engine};
 use crate::finding::Severity;
@@ -60,7 +60,7 @@ pub fn open_with(
     let recognised = raw
         .files
         .iter()
-        .filter(|f| f.kind != "unrecognised" && f.kind != "error")
+        .filter(|f| !matches!(f.kind.as_str(), "unrecognised" | "error" | "reach-policy"))
         .count();
     if recognised == 0 {
         let mut msg = format!("reach: nothing could be loaded from {}: no Azure ML YAML, Azure export or reach.yaml found", raw.root.display());
@@ -230,8 +230,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             let e = open_with(p.path.as_deref(), cli.demo, true, whatif)?;
             let fs = e.lint();
             emit(&match format {
-                OutFormat::Json => json::to_string(&serde_json::json!({ "findings": fs })) + "\n",
-                OutFormat::Text => text::findings(&fs),
+                LintFormat::Json => json::to_string(&serde_json::json!({ "findings": fs })) + "\n",
+                LintFormat::Text => text::findings(&fs),
+                LintFormat::Sarif => super::check::lint_sarif(&fs, p, cli.demo),
             });
             Ok(if fs.iter().any(|f| f.severity == Severity::Error) {
                 exit::FINDINGS
@@ -250,6 +251,12 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             super::review::export(&e, *format, resource.as_deref(), principal.as_deref())
         }
         Command::Rules { id, format } => rules_cmd(id.as_deref(), *format),
+        Command::Check {
+            policy,
+            project: p,
+            whatif,
+            format,
+        } => super::check::check(cli, policy, p, whatif, *format),
         Command::Matrix { .. }
         | Command::Diff { .. }
         | Command::Completions { .. }

@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one small function per command (args → engine →
 //! report → exit code). Computes no access and prints nothing outside `report` output.
 
+mod check;
 mod commands;
 pub mod exit;
 mod review;
@@ -51,6 +52,24 @@ pub struct Cli {
 pub enum OutFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code scanning: one result per principal that breaks a rule.
+    Sarif,
+    /// For a pull-request comment.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -144,7 +163,20 @@ pub enum Command {
         #[command(flatten)]
         whatif: WhatIf,
         #[arg(long, value_enum, default_value = "text")]
-        format: OutFormat,
+        format: LintFormat,
+    },
+    /// Check the access assertions of a policy file (reach-policy.yaml): each rule pass or
+    /// fail, every principal that breaks it with its paths, and the change that would make it
+    /// pass. Exit 1 when a rule fails, 2 when the policy file is bad.
+    Check {
+        /// The policy file (`reach-policy: 1` and `rules:`).
+        policy: PathBuf,
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
     },
     /// The whole access model and findings, for other tools.
     Export {
