@@ -431,3 +431,26 @@ fn check_text_snapshot() {
     let r = run(&["check", DEMO_POLICY, "--demo"]);
     insta::assert_snapshot!("check_demo_text", r.stdout);
 }
+
+#[test]
+fn the_readme_tour_shows_the_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let head = "$ reach check sample-configs/demo/reach-policy.yaml --demo\n";
+    let start = readme
+        .find(head)
+        .expect("README tour has the check example")
+        + head.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let (before, after) = shown
+        .split_once("…\n")
+        .expect("the tour elides the passing rules");
+    let real = run(&["check", DEMO_POLICY, "--demo"]).stdout;
+    assert!(
+        real.starts_with(before),
+        "README tour head differs from:\n{real}"
+    );
+    assert!(
+        real.ends_with(after),
+        "README tour tail differs from:\n{real}"
+    );
+}
