@@ -31,6 +31,28 @@ pub fn read_policy(path: &Path) -> Result<String, Failure> {
     })
 }
 
+/// `--policy FILE` for the TUI: read and resolve it against the loaded project before the
+/// screen is taken (a bad file exits 2 like `reach check`). Without a terminal (`print`), the
+/// check's text is printed after the summary instead.
+pub(super) fn tui_policy(
+    cli: &Cli,
+    e: &crate::engine::Engine,
+    print: bool,
+) -> Result<Option<(String, String)>, Failure> {
+    let Some(file) = &cli.policy else {
+        return Ok(None);
+    };
+    let label = file.display().to_string();
+    let text = read_policy(file)?;
+    let pol = policy::parse::parse(&text, &label, e.model()).map_err(|es| bad(&es))?;
+    if print {
+        let report = policy::eval::evaluate(e, &pol).map_err(|err| bad(&[err]))?;
+        emit("\n");
+        emit(&crate::report::policy::text(&report));
+    }
+    Ok(Some((label, text)))
+}
+
 pub(super) fn check(
     cli: &Cli,
     file: &Path,

@@ -180,6 +180,12 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
              for a report, use `reach diff OLD NEW`",
         ));
     }
+    if cli.policy.is_some() {
+        return Err(Failure::usage(
+            "reach: --policy FILE opens the terminal UI and takes no command; \
+             for a report, use `reach check FILE`",
+        ));
+    }
     match cmd {
         Command::WhoCan {
             resource,
@@ -318,6 +324,7 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         let e = open(cli.path.as_deref(), demo, false)?;
         emit(&crate::report::text::summary(&e, demo));
+        super::check::tui_policy(cli, &e, true)?;
         return Ok(exit::OK);
     }
     let e = open(cli.path.as_deref(), demo, true)?;
@@ -326,6 +333,7 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
         ascii: cli.ascii,
         path: if demo { None } else { cli.path.clone() },
         watch: cli.watch,
+        policy: super::check::tui_policy(cli, &e, false)?,
     };
     crate::tui::run(e, opts, None)
         .map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
@@ -354,6 +362,7 @@ fn diff_tui(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Failure> {
     if !tty {
         let d = crate::engine::diff::diff_snapshots(&mut old, &mut new);
         emit(&crate::report::text::summary(&new, false));
+        super::check::tui_policy(cli, &new, true)?;
         emit(&format!(
             "\nCompared with {}:\n",
             crate::text::show(&old_path.display().to_string())
@@ -366,6 +375,7 @@ fn diff_tui(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Failure> {
         ascii: cli.ascii,
         path: Some(new_path.clone()),
         watch: cli.watch,
+        policy: super::check::tui_policy(cli, &new, false)?,
     };
     let old = crate::tui::Baseline {
         engine: old,

@@ -41,6 +41,11 @@ pub struct Cli {
     /// D lists only what changed.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["path", "demo"])]
     pub diff: Option<Vec<PathBuf>>,
+    /// TUI: check the access assertions of this policy file (as `reach check` does) on the
+    /// loaded project, again after every reload or what-if: failing rules are findings (F) and
+    /// the principals that break them are marked ! in Access.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
     /// Show stable pseudonyms (user-07, group-03, sp-01, sub-1, tenant-1) instead of the names
     /// of users, groups, service principals, subscriptions and tenants. Secrets are always
     /// redacted.

@@ -85,11 +85,18 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-/// Evaluate every rule. An error here (an action the engine cannot resolve) names the rule.
+/// Evaluate every rule, with the fixes. An error here (an action the engine cannot resolve)
+/// names the rule.
 pub fn evaluate(e: &Engine, policy: &Policy) -> Result<Report, PolicyError> {
+    evaluate_with(e, policy, true)
+}
+
+/// Evaluate every rule; `fixes: false` leaves out the removals (each is a what-if that runs the
+/// rules again: the TUI, which re-checks after every reload, shows violations only).
+pub fn evaluate_with(e: &Engine, policy: &Policy, fixes: bool) -> Result<Report, PolicyError> {
     let mut rules = Vec::new();
     for r in &policy.rules {
-        let res = rule(e, r).map_err(|msg| PolicyError {
+        let res = rule(e, r, fixes).map_err(|msg| PolicyError {
             file: policy.file.clone(),
             line: r.line,
             message: msg,
@@ -191,7 +198,7 @@ fn violation(w: &WhoCan, g: &Goal, pa: &PrincipalAccess, why: String) -> Violati
     }
 }
 
-fn rule(e: &Engine, r: &Rule) -> Result<RuleResult, String> {
+fn rule(e: &Engine, r: &Rule, fixes: bool) -> Result<RuleResult, String> {
     let mut out = RuleResult {
         name: r.name.clone(),
         source: String::new(),
@@ -284,7 +291,7 @@ fn rule(e: &Engine, r: &Rule) -> Result<RuleResult, String> {
             if counted.len() > *n {
                 for (i, pa) in counted.iter().enumerate() {
                     let mut v = violation(&w, goal, pa, "reaches it".into());
-                    if i < AT_MOST_PLANS {
+                    if fixes && i < AT_MOST_PLANS {
                         let plan = e
                             .revoke_plan(&[cut_goal(goal, std::slice::from_ref(&v))])
                             .map_err(|a| a.0)?;
@@ -356,7 +363,7 @@ fn rule(e: &Engine, r: &Rule) -> Result<RuleResult, String> {
     }
     out.passed = out.violations.is_empty();
     cut.retain(|g| !g.targets.is_empty());
-    if !cut.is_empty() {
+    if fixes && !cut.is_empty() {
         out.fix = Some(e.revoke_plan(&cut).map_err(|a| a.0)?);
     }
     Ok(out)
