@@ -268,6 +268,32 @@ fn output_is_identical_between_runs_and_masks_names() {
 }
 
 #[test]
+fn masked_sarif_rule_ids_hide_the_names_in_rule_names() {
+    let (_d, p) = policy(
+        "  - name: carol@contoso.com never writes stdata\n    principal: carol@contoso.com\n    cannot: [{resource: storage:stdata, action: write-blobs}]\n",
+    );
+    let r = check(&p, &["--format", "sarif"]);
+    assert!(
+        r.stdout
+            .contains("\"policy/carol-contoso-com-never-writes-stdata\""),
+        "{}",
+        r.stdout
+    );
+    let m = check(&p, &["--format", "sarif", "--mask-names"]);
+    assert_eq!(m.code, Some(1));
+    assert!(
+        !m.stdout.contains("carol") && !m.stdout.contains("contoso"),
+        "{}",
+        m.stdout
+    );
+    assert!(
+        m.stdout.contains("\"policy/user-03-never-writes-stdata\""),
+        "{}",
+        m.stdout
+    );
+}
+
+#[test]
 fn what_if_options_apply_to_check() {
     // revoking the assignment the fix names makes the policy pass
     let r = run(&[

@@ -270,14 +270,15 @@ pub fn lint(findings: &[Finding], loc: &Locator) -> Value {
     log(descriptors, results)
 }
 
-/// `policy/<name as a slug>`, unique within the report.
+/// `policy/<name as a slug>`, unique within the report. Under `--mask-names` the slug is made
+/// from the masked name (a slug would no longer match the name the mask looks for).
 fn rule_ids(r: &Report) -> Vec<String> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     r.rules
         .iter()
         .map(|rule| {
             let mut slug = String::new();
-            for c in rule.name.chars() {
+            for c in crate::mask::apply_text(&rule.name).chars() {
                 if c.is_ascii_alphanumeric() {
                     slug.push(c.to_ascii_lowercase());
                 } else if !slug.ends_with('-') {
