@@ -22,6 +22,7 @@ pub mod load;
 pub mod mask;
 pub mod model;
 pub mod par;
+pub mod policy;
 pub mod report;
 pub mod source;
 pub mod text;

@@ -1,7 +1,7 @@
 //! One function per command: load → model → engine → report, and the exit code.
 
 use super::exit::{self, emit, warn, Failure};
-use super::{Cli, Command, OutFormat, ProjectArgs, WhatIf};
+use super::{Cli, Command, LintFormat, OutFormat, ProjectArgs, WhatIf};
 use crate::engine::view::default_op;
 use crate::engine::{rules, Engine};
 use crate::finding::Severity;
@@ -63,7 +63,7 @@ pub fn open_with(
         .filter(|f| {
             !matches!(
                 f.kind.as_str(),
-                "unrecognised" | "error" | "empty" | "skipped"
+                "unrecognised" | "error" | "empty" | "skipped" | "reach-policy"
             )
         })
         .count();
@@ -185,6 +185,12 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
              for a report, use `reach diff OLD NEW`",
         ));
     }
+    if cli.policy.is_some() {
+        return Err(Failure::usage(
+            "reach: --policy FILE opens the terminal UI and takes no command; \
+             for a report, use `reach check FILE`",
+        ));
+    }
     match cmd {
         Command::WhoCan {
             resource,
@@ -235,8 +241,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             let e = open_with(p.path.as_deref(), cli.demo, true, whatif)?;
             let fs = e.lint();
             emit(&match format {
-                OutFormat::Json => json::to_string(&serde_json::json!({ "findings": fs })) + "\n",
-                OutFormat::Text => text::findings(&fs),
+                LintFormat::Json => json::to_string(&serde_json::json!({ "findings": fs })) + "\n",
+                LintFormat::Text => text::findings(&fs),
+                LintFormat::Sarif => super::check::lint_sarif(&fs, p, cli.demo),
             });
             Ok(if fs.iter().any(|f| f.severity == Severity::Error) {
                 exit::FINDINGS
@@ -256,6 +263,12 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         }
         Command::Rules { id, format } => rules_cmd(id.as_deref(), *format),
         Command::Collect(a) => super::collect::run(a),
+        Command::Check {
+            policy,
+            project: p,
+            whatif,
+            format,
+        } => super::check::check(cli, policy, p, whatif, *format),
         Command::Matrix { .. }
         | Command::Diff { .. }
         | Command::Completions { .. }
@@ -317,6 +330,7 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         let e = open(cli.path.as_deref(), demo, false)?;
         emit(&crate::report::text::summary(&e, demo));
+        super::check::tui_policy(cli, &e, true)?;
         return Ok(exit::OK);
     }
     let e = open(cli.path.as_deref(), demo, true)?;
@@ -325,6 +339,7 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
         ascii: cli.ascii,
         path: if demo { None } else { cli.path.clone() },
         watch: cli.watch,
+        policy: super::check::tui_policy(cli, &e, false)?,
     };
     crate::tui::run(e, opts, None)
         .map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
@@ -353,6 +368,7 @@ fn diff_tui(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Failure> {
     if !tty {
         let d = crate::engine::diff::diff_snapshots(&mut old, &mut new);
         emit(&crate::report::text::summary(&new, false));
+        super::check::tui_policy(cli, &new, true)?;
         emit(&format!(
             "\nCompared with {}:\n",
             crate::text::show(&old_path.display().to_string())
@@ -365,6 +381,7 @@ fn diff_tui(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Failure> {
         ascii: cli.ascii,
         path: Some(new_path.clone()),
         watch: cli.watch,
+        policy: super::check::tui_policy(cli, &new, false)?,
     };
     let old = crate::tui::Baseline {
         engine: old,

@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one small function per command (args → engine →
 //! report → exit code). Computes no access and prints nothing outside `report` output.
 
+mod check;
 mod collect;
 mod commands;
 pub mod exit;
@@ -41,6 +42,11 @@ pub struct Cli {
     /// D lists only what changed.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["path", "demo"])]
     pub diff: Option<Vec<PathBuf>>,
+    /// TUI: check the access assertions of this policy file (as `reach check` does) on the
+    /// loaded project, again after every reload or what-if: failing rules are findings (F) and
+    /// the principals that break them are marked ! in Access.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
     /// Show stable pseudonyms (user-07, group-03, sp-01, sub-1, tenant-1) instead of the names
     /// of users, groups, service principals, subscriptions and tenants. Secrets are always
     /// redacted.
@@ -52,6 +58,24 @@ pub struct Cli {
 pub enum OutFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code scanning: one result per principal that breaks a rule.
+    Sarif,
+    /// For a pull-request comment.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -145,7 +169,20 @@ pub enum Command {
         #[command(flatten)]
         whatif: WhatIf,
         #[arg(long, value_enum, default_value = "text")]
-        format: OutFormat,
+        format: LintFormat,
+    },
+    /// Check the access assertions of a policy file (reach-policy.yaml): each rule pass or
+    /// fail, every principal that breaks it with its paths, and the change that would make it
+    /// pass. Exit 1 when a rule fails, 2 when the policy file is bad.
+    Check {
+        /// The policy file (`reach-policy: 1` and `rules:`).
+        policy: PathBuf,
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[command(flatten)]
+        whatif: WhatIf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
     },
     /// The whole access model and findings, for other tools.
     Export {

@@ -13,6 +13,10 @@ pub struct Step {
     /// Depends on a what-if assumption.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub assumed: bool,
+    /// The role assignment or group membership this step stands on, when reach can take it
+    /// away in a what-if (`Engine::revoke_plan`).
+    #[serde(skip)]
+    pub link: Option<crate::model::Link>,
 }
 
 /// A path from a principal to a resource action, principal first.

@@ -13,6 +13,7 @@ pub mod graphview;
 pub mod matrix;
 mod query;
 pub mod review;
+pub mod revoke;
 pub mod rules;
 mod shared;
 pub mod view;

@@ -273,6 +273,10 @@ fn classify_and_read(file: &Arc<str>, bytes: &[u8], limits: &Limits, out: &mut O
             return "error".to_string();
         }
     };
+    // a `reach check` policy kept beside the configs: read by `reach check`, not here
+    if y.has("reach-policy") {
+        return "reach-policy".to_string();
+    }
     if manifest::is_manifest(&y) {
         manifest::read(&y, file, out);
         return "reach.yaml".to_string();

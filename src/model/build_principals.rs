@@ -535,32 +535,7 @@ impl Builder {
     /// Transitive group membership for every principal (iterative, so cycles terminate); each
     /// cycle is reported once.
     pub(super) fn group_closure(&mut self) {
-        let n = self.m.principals.len();
-        let mut closure = vec![Vec::new(); n];
-        let mut cyclic: Vec<PrincipalId> = Vec::new();
-        for (i, slot) in closure.iter_mut().enumerate() {
-            let mut seen = std::collections::BTreeSet::new();
-            let mut stack: Vec<PrincipalId> = self.m.principals[i]
-                .member_of
-                .iter()
-                .map(|(g, _)| *g)
-                .collect();
-            while let Some(g) = stack.pop() {
-                if seen.insert(g) {
-                    stack.extend(
-                        self.m.principals[g.0 as usize]
-                            .member_of
-                            .iter()
-                            .map(|(x, _)| *x),
-                    );
-                }
-            }
-            // In a cycle a principal reaches itself: noted, but it is not its own group.
-            if seen.remove(&PrincipalId(i as u32)) {
-                cyclic.push(PrincipalId(i as u32));
-            }
-            *slot = seen.into_iter().collect();
-        }
+        let (closure, cyclic) = super::membership::closure(&self.m.principals);
         let mut reported: Vec<PrincipalId> = Vec::new();
         for g in cyclic {
             if reported.contains(&g) {

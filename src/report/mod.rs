@@ -7,6 +7,8 @@ pub mod json;
 pub mod markdown;
 pub mod matrix;
 pub mod mermaid;
+pub mod policy;
+pub mod sarif;
 pub mod text;
 
 /// Output formats of the query commands.

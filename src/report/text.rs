@@ -12,7 +12,7 @@ const RULE_COL: usize = 22;
 const TEXT_FIXES: usize = 3;
 
 /// Wrap `text` to WIDTH with the first line prefixed by `first` and the rest indented by `indent`.
-fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
+pub(crate) fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
     let mut line = first.to_string();
     let mut width = first.chars().count();
     let pad = " ".repeat(indent);
@@ -54,7 +54,7 @@ fn labeled(out: &mut String, label: &str, value: &str) {
     }
 }
 
-fn path_lines(out: &mut String, i: usize, p: &AccessPath) {
+pub(crate) fn path_lines(out: &mut String, i: usize, p: &AccessPath) {
     let head = match &p.action {
         Some(a) => format!(
             "    path {} ({}){}",

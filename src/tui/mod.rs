@@ -38,6 +38,8 @@ pub struct Options {
     pub path: Option<std::path::PathBuf>,
     /// Reload when a file under `path` changes.
     pub watch: bool,
+    /// `--policy FILE`: the file as named and its text, checked on every engine.
+    pub policy: Option<(String, String)>,
 }
 
 /// `--diff`: the snapshot the loaded project is compared with.
@@ -61,6 +63,9 @@ pub fn run(engine: Engine, opts: Options, old: Option<Baseline>) -> io::Result<(
     // the diff is computed before the screen is taken over
     if let Some(b) = old {
         app.load_diff(b.engine, &b.label);
+    }
+    if let Some((file, text)) = opts.policy.clone() {
+        app.set_policy(&file, text);
     }
     let mut guard = TerminalGuard::new()?;
     let size = guard.terminal.size()?;

@@ -36,6 +36,7 @@ impl<'a> Search<'a> {
             text: text.to_string(),
             source: e.source.clone(),
             assumed: false,
+            link: None,
         };
         let mut actors = Vec::new();
         for (actor, mut combos) in self.conjoin(&reqs) {
@@ -192,6 +193,7 @@ impl<'a> Search<'a> {
                         text: text.clone(),
                         source: e.source.clone(),
                         assumed: false,
+                        link: None,
                     });
                     // kept by the engine (light): one chain per actor, no step
                     if let Some(kept) = self.kept_edge(ident, k, e) {

@@ -257,7 +257,7 @@ impl<'a> Search<'a> {
         // a tenant has a few dozen roles and up to millions of assignments: decide each role
         // once per goal (its pattern, or None when it does not grant or a block removes it)
         let mut by_role: Vec<Option<Option<String>>> = vec![None; m.roles.len()];
-        for (_, asg) in self.candidate_assignments(s) {
+        for (i, asg) in self.candidate_assignments(s) {
             let r = asg.role.0 as usize;
             if r >= by_role.len() {
                 by_role.resize(r + 1, None);
@@ -281,6 +281,8 @@ impl<'a> Search<'a> {
                     text: scope_text(m, asg, s, action, pattern),
                     source: asg.source.clone(),
                     assumed: asg.assumed,
+                    link: (!asg.assumed && i != usize::MAX)
+                        .then_some(crate::model::Link::Assignment(i)),
                 }];
                 tail.extend(self.notes(s, action));
                 tail
@@ -327,6 +329,7 @@ impl<'a> Search<'a> {
                     text: gr.text.clone(),
                     source: gr.source.clone(),
                     assumed: false,
+                    link: None,
                 }];
                 tail.extend(self.notes(s, action));
                 tail
@@ -360,6 +363,7 @@ impl<'a> Search<'a> {
                 text: n.text.clone(),
                 source: n.source.clone(),
                 assumed: false,
+                link: None,
             })
             .collect()
     }
@@ -446,6 +450,7 @@ impl<'a> Search<'a> {
                     ),
                     source,
                     assumed: false,
+                    link: Some(crate::model::Link::Membership { member, group }),
                 }
             })
             .collect()
@@ -511,6 +516,7 @@ impl<'a> Search<'a> {
                 text: d.text.clone(),
                 source: d.source.clone(),
                 assumed: false,
+                link: None,
             };
             for (p, combos) in self.conjoin(&reqs) {
                 if self.full(out, p, combos.len()) {

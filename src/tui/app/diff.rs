@@ -308,7 +308,7 @@ impl AppState {
 
     /// The findings pane: under `--diff`, those NEW added marked and those it resolved listed.
     pub(super) fn findings_pane(&self) -> FindingsPane {
-        let fs = self.engine.lint();
+        let fs = self.with_policy_findings(self.engine.lint());
         let Some(dm) = &self.diff else {
             return FindingsPane::new(&fs);
         };

@@ -2,6 +2,7 @@
 //! engine and caches the results in the panes; it never draws.
 
 mod diff;
+mod policy;
 mod reload;
 mod whatif;
 
@@ -126,6 +127,8 @@ pub struct AppState {
     pub watching: bool,
     /// `--diff OLD NEW`: what changed since OLD (None: no diff).
     pub diff: Option<DiffMode>,
+    /// `--policy FILE`: the policy checked on every engine (None: no policy).
+    pub policy: Option<policy::PolicyMode>,
 }
 
 impl AppState {
@@ -152,6 +155,7 @@ impl AppState {
             source: None,
             watching: false,
             diff: None,
+            policy: None,
         };
         app.relayout();
         app
@@ -476,6 +480,7 @@ impl AppState {
             None => {}
         }
         self.mark_access();
+        self.mark_policy();
         self.relayout();
         self.fill_access_paths();
     }
@@ -548,6 +553,7 @@ impl AppState {
     /// After the engine changed (same principals and scopes): findings, role edges and Access
     /// again, keeping their filters and cursors.
     fn refresh_results(&mut self) {
+        self.recheck_policy();
         let kept = Kept::of(&self.findings.list);
         self.findings = self.findings_pane();
         kept.restore(&mut self.findings.list, None);

@@ -5,6 +5,7 @@
 //! way), changed rows first.
 
 use crate::engine::{Engine, Reached, WhatCan, WhoCan};
+use crate::finding::Severity;
 use crate::model::{PrincipalId, PrincipalKind, ScopeId};
 use crate::tui::listing::Listing;
 use crate::tui::marks::{Mark, RowDiff};
@@ -57,6 +58,8 @@ pub struct AccessPane {
     pub notes: Vec<String>,
     /// Paths pane scroll: (the row it applies to, first line shown). Another row starts at 0.
     pub paths_scroll: (usize, usize),
+    /// `--policy`: rows that break a policy rule, as (principal, resource), marked `!`.
+    pub flagged: Vec<(Option<PrincipalId>, Option<ScopeId>)>,
 }
 
 impl AccessPane {
@@ -270,6 +273,9 @@ impl AccessPane {
             None => String::new(),
         };
         let mut left = vec![Span::styled(tag, theme.kind_tag())];
+        if self.flagged.contains(&(r.principal, r.scope)) {
+            left.push(Span::styled("! ", theme.finding(Severity::Error)));
+        }
         if let Some(m) = r.mark() {
             left.push(Span::styled(format!("{} ", m.glyph()), theme.diff(m)));
         }
