@@ -24,8 +24,8 @@ pub struct Glyphs {
     pub no: &'static str,
     /// Marks what depends on a what-if assumption.
     pub assumed: &'static str,
-    pub border: border::Set,
-    pub focus_border: border::Set,
+    pub border: border::Set<'static>,
+    pub focus_border: border::Set<'static>,
 }
 
 const UNICODE: Glyphs = Glyphs {
@@ -44,7 +44,7 @@ const UNICODE: Glyphs = Glyphs {
     focus_border: border::THICK,
 };
 
-const ASCII_BORDER: border::Set = border::Set {
+const ASCII_BORDER: border::Set<'static> = border::Set {
     top_left: "+",
     top_right: "+",
     bottom_left: "+",
@@ -55,7 +55,7 @@ const ASCII_BORDER: border::Set = border::Set {
     horizontal_bottom: "-",
 };
 
-const ASCII_FOCUS: border::Set = border::Set {
+const ASCII_FOCUS: border::Set<'static> = border::Set {
     top_left: "#",
     top_right: "#",
     bottom_left: "#",
