@@ -319,6 +319,7 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
         ascii: cli.ascii,
         path: if demo { None } else { cli.path.clone() },
         watch: cli.watch,
+        mouse: cli.mouse,
     };
     crate::tui::run(e, opts, None)
         .map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
@@ -359,6 +360,7 @@ fn diff_tui(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Failure> {
         ascii: cli.ascii,
         path: Some(new_path.clone()),
         watch: cli.watch,
+        mouse: cli.mouse,
     };
     let old = crate::tui::Baseline {
         engine: old,

@@ -118,10 +118,12 @@ impl Filter {
         let mut pos: Vec<u32> = Vec::new();
         let mut buf = Vec::new();
         if let Ok(mut m) = self.matcher.try_borrow_mut() {
-            self.pattern.indices(utf32(text, &mut buf), &mut m, &mut pos);
+            self.pattern
+                .indices(utf32(text, &mut buf), &mut m, &mut pos);
         } else {
             let mut m = Matcher::new(Config::DEFAULT);
-            self.pattern.indices(utf32(text, &mut buf), &mut m, &mut pos);
+            self.pattern
+                .indices(utf32(text, &mut buf), &mut m, &mut pos);
         }
         pos.sort_unstable();
         pos.dedup();
