@@ -5,8 +5,9 @@
 //!
 //! Masking is applied to rendered output (text, CSV, Markdown, DOT, Mermaid) and to every string
 //! and key of JSON output, so names embedded in step texts, finding messages and fix commands are
-//! caught too. Managed identities (`compute:cpu-cluster`, `uai-train`) and resource names are
-//! kept: they describe the structure a reviewer needs to follow, not people.
+//! caught too. Managed identities' names (`compute:cpu-cluster`, `uai-train`) and resource names
+//! are kept: they describe the structure a reviewer needs to follow, not people; their object
+//! and client IDs become `mi-NN` (a fix's `--assignee` GUID would name them otherwise).
 //!
 //! The CLI asks for masking once per run (`request`); each loaded model adds its names
 //! (`observe`), and the output sink calls `apply_output` / `apply_text`.
@@ -52,6 +53,25 @@ impl Mask {
                 for n in names.into_iter().flatten() {
                     mask.add(n, &alias);
                 }
+            }
+        }
+        // managed identities keep their names (they are structure), but their object and client
+        // IDs are as identifying as a person's: `mi-NN`, numbered in name order
+        let mut mis: Vec<_> = m
+            .principals
+            .iter()
+            .filter(|p| p.kind == PrincipalKind::ManagedIdentity)
+            .collect();
+        mis.sort_by_key(|p| (p.name.to_ascii_lowercase(), p.object_id.clone()));
+        for (i, p) in mis.iter().enumerate() {
+            let alias = format!("mi-{:02}", i + 1);
+            let key = p.object_id.clone().unwrap_or_else(|| p.name.clone());
+            mask.canon.push((alias.clone(), key));
+            for n in [p.object_id.as_ref(), p.client_id.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                mask.add(n, &alias);
             }
         }
         let subs: BTreeSet<String> = m

@@ -58,16 +58,11 @@ fn have_tmux() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn demo_in_tmux_filter_select_help_quit_and_the_terminal_is_restored() {
-    if !have_tmux() {
-        eprintln!("note: tmux is not installed; skipping the end-to-end TUI test");
-        return;
-    }
-    let bin = env!("CARGO_BIN_EXE_reach");
-    let s = Session(format!("reach-e2e-{}", std::process::id()));
-    // a shell in the pane, so that after reach exits we can check the tty from inside it
-    s.tmux(&[
+/// A detached 80×24 session running `sh` with `env` settings; its raw output is also written
+/// to `log` (tmux `pipe-pane`) when given.
+fn session(name: &str, env: &[&str], log: Option<&std::path::Path>) -> Session {
+    let s = Session(format!("{name}-{}", std::process::id()));
+    let mut args = vec![
         "new-session",
         "-d",
         "-s",
@@ -77,30 +72,96 @@ fn demo_in_tmux_filter_select_help_quit_and_the_terminal_is_restored() {
         "-y",
         "24",
         "env",
-        "-u",
-        "TMUX",
-        "TERM=xterm-256color",
-        "sh",
-    ]);
+    ];
+    args.extend_from_slice(env);
+    args.push("sh");
+    s.tmux(&args);
     s.tmux(&["set-option", "-t", &s.0, "escape-time", "0"]);
+    if let Some(l) = log {
+        s.tmux(&[
+            "pipe-pane",
+            "-o",
+            "-t",
+            &s.0,
+            &format!("cat >> '{}'", l.display()),
+        ]);
+    }
+    s
+}
+
+/// Wait until no needle is on screen.
+fn wait_gone(s: &Session, needles: &[&str]) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let scr = s.screen();
+        if needles.iter().all(|n| !scr.contains(n)) {
+            return scr;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{needles:?} stayed on screen:\n{scr}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn demo_in_tmux_filter_select_help_quit_and_the_terminal_is_restored() {
+    if !have_tmux() {
+        eprintln!("note: tmux is not installed; skipping the end-to-end TUI test");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_reach");
+    // a shell in the pane, so that after reach exits we can check the tty from inside it;
+    // TMUX stays set, so `y` goes through tmux's paste buffer
+    let s = session("reach-e2e", &["TERM=xterm-256color", "LANG=C.UTF-8"], None);
     s.literal(&format!("stty sane; clear; {bin}; echo EXIT=$?\n"));
     let start = s.wait_for(&["Resources (", "Identities (", "? help"]);
     assert!(start.contains("reach"), "{start}");
 
+    // issue 18, item 1: j and k are text in a filter
+    s.literal("/kv");
+    s.wait_for(&["/kv_"]);
+    s.keys(&["Enter"]);
+    s.wait_for(&["Access to kv-"]);
+    s.keys(&["Escape"]);
+    s.literal("1/judy");
+    s.wait_for(&["/judy_"]);
+    s.keys(&["Enter"]);
+    s.wait_for(&["What judy@contoso.com reaches"]);
+
+    // item 3: q closes help, and reach goes on
+    s.literal("?");
+    s.wait_for(&["Help", "next pane"]);
+    s.literal("q");
+    let after = wait_gone(&s, &["next pane"]);
+    assert!(!after.contains("EXIT="), "q in help quit reach:\n{after}");
+
+    // item 4: junk written to the terminal stays until Ctrl-L repaints everything
+    let tty = s.tmux(&["display-message", "-p", "-t", &s.0, "#{pane_tty}"]);
+    std::fs::write(tty.trim(), "\x1b[5;5HJUNKJUNKJUNK").unwrap();
+    s.wait_for(&["JUNKJUNKJUNK"]);
+    s.keys(&["C-l"]);
+    wait_gone(&s, &["JUNKJUNKJUNK"]);
+
     // filter Resources to the fraud endpoint and select it
-    s.literal("/ep-fraud");
+    s.literal("2/ep-fraud");
     s.wait_for(&["/ep-fraud"]);
     s.keys(&["Enter"]);
     let sel = s.wait_for(&["Access to ep-fraud", "alice@contoso.com", "fraud-squad"]);
     // a user and the group that gives it access: the path shows the membership
     assert!(sel.contains("RBAC-GROUP"), "{sel}");
 
-    s.literal("?");
-    s.wait_for(&["Help", "next pane"]);
+    // item 2: y inside tmux lands in tmux's paste buffer, and the message says so
+    s.literal("y");
+    s.wait_for(&["tmux buffer"]);
+    let buffer = s.tmux(&["show-buffer"]);
+    assert!(buffer.contains("path 1"), "{buffer}");
+
     s.literal("q");
     let done = s.wait_for(&["EXIT=0"]);
     assert!(
-        !done.contains("Help "),
+        !done.contains("Resources ("),
         "the alternate screen was left: {done}"
     );
 
@@ -120,6 +181,48 @@ fn demo_in_tmux_filter_select_help_quit_and_the_terminal_is_restored() {
     assert!(line.split_whitespace().any(|w| w == "echo"), "{line}");
 }
 
+/// Item 12: on `TERM=linux` every colour is a 16-colour escape, there are no italics, and a
+/// C locale gets ASCII borders.
+#[test]
+fn term_linux_gets_16_colour_escapes_and_ascii_in_a_c_locale() {
+    if !have_tmux() {
+        eprintln!("note: tmux is not installed; skipping the TERM=linux test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("out.bin");
+    let bin = env!("CARGO_BIN_EXE_reach");
+    let s = session(
+        "reach-e2e-linux",
+        &["-u", "TMUX", "TERM=linux", "LANG=C", "LC_ALL="],
+        Some(&log),
+    );
+    s.literal(&format!("clear; {bin}; echo EXIT=$?\n"));
+    s.wait_for(&["Resources (", "? help"]);
+    s.literal("/ep-fraud");
+    s.wait_for(&["/ep-fraud"]);
+    s.keys(&["Enter"]);
+    let scr = s.wait_for(&["Access to ep-fraud", "RBAC-GROUP"]);
+    assert!(
+        !scr.contains('┌') && !scr.contains('▸'),
+        "not ASCII:\n{scr}"
+    );
+    s.literal("q");
+    s.wait_for(&["EXIT=0"]);
+    let out = std::fs::read(&log).unwrap();
+    let text = String::from_utf8_lossy(&out);
+    assert!(
+        !text.contains("\x1b[38;5;"),
+        "a 256-colour escape on TERM=linux"
+    );
+    assert!(
+        !text.contains("\x1b[48;5;"),
+        "a 256-colour escape on TERM=linux"
+    );
+    assert!(!text.contains("\x1b[3m"), "italics on TERM=linux");
+    assert!(text.contains("\x1b[3"), "no colour at all: {}", text.len());
+}
+
 /// `reach --diff OLD NEW` on the crafted snapshots: the status line counts the diff, ep-fraud
 /// lists the principals that lost access with the gone path, D lists only what changed.
 #[test]
@@ -130,23 +233,11 @@ fn diff_in_tmux_marks_gained_and_lost_access_and_d_filters() {
     }
     let (_dir, old, _new) = crafted::crafted_with_losses();
     let bin = env!("CARGO_BIN_EXE_reach");
-    let s = Session(format!("reach-e2e-diff-{}", std::process::id()));
-    s.tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &s.0,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "env",
-        "-u",
-        "TMUX",
-        "TERM=xterm-256color",
-        "sh",
-    ]);
-    s.tmux(&["set-option", "-t", &s.0, "escape-time", "0"]);
+    let s = session(
+        "reach-e2e-diff",
+        &["-u", "TMUX", "TERM=xterm-256color", "LANG=C.UTF-8"],
+        None,
+    );
     // run from the snapshots' parent so that OLD is named `old` on screen
     s.literal(&format!(
         "cd '{}' && clear; {bin} --diff old new; echo EXIT=$?\n",

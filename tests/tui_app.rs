@@ -380,9 +380,7 @@ fn the_paths_pane_scrolls_and_stops_at_the_end() {
     select_fraud(&mut a);
     feed(&mut a, [Action::FocusNext, Action::FocusNext]);
     // the row with the most path lines
-    let (w, h) = reach::tui::panes::access::AccessPane::paths_body(
-        reach::tui::ui::layout(a.size, a.focus).paths,
-    );
+    let (w, h) = reach::tui::panes::access::AccessPane::paths_body(a.areas().paths);
     let plain = Theme::new(false, false);
     let mut best = (0, 0);
     for pos in 0..a.access.list.len() {

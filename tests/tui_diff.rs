@@ -101,10 +101,12 @@ fn the_status_line_counts_the_engines_diff_against_old() {
         d.changed.len()
     );
     assert!(status.contains(&want), "{status}");
-    // the project and its findings follow on a wide screen; resolved ones are not counted
+    // load errors, then the other findings, follow; resolved ones are not counted
     let present = a.engine().lint().len();
+    let errors = a.load_errors();
     assert!(
-        status.contains(&format!("{present} findings (F)")),
+        status.contains(&format!("{errors} load error"))
+            && status.contains(&format!("{} other findings", present - errors)),
         "{status}"
     );
     // the start message says what the marks mean and which key narrows the lists
@@ -281,9 +283,7 @@ fn gained_and_changed_principals_are_marked_with_new_and_gone_paths() {
         .paths
         .iter()
         .any(|p| p.steps.iter().any(|s| s.rule == "EP-SCORE-AAD")));
-    let (w, _) = reach::tui::panes::access::AccessPane::paths_body(
-        reach::tui::ui::layout(a.size, a.focus).paths,
-    );
+    let (w, _) = reach::tui::panes::access::AccessPane::paths_body(a.areas().paths);
     let lines: Vec<String> = a
         .access
         .path_lines(w, &plain())
@@ -324,10 +324,14 @@ fn identities_are_marked_and_a_principal_lists_the_resources_it_lost() {
     );
     assert!(row.scope.is_some(), "the resource is still in NEW");
     let scr = text(&a, &plain());
+    // the score column (code s) is marked on the lost row
     assert!(
-        line_with(&scr, "- ep-fraud endpoint").contains("score"),
+        line_with(&scr, "- ep-fraud endpoint")
+            .trim_end_matches([' ', '│'])
+            .ends_with('s'),
         "{scr}"
     );
+    assert_eq!(row.ops, vec!["score".to_string()]);
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod tui_common;
 use reach::engine::Engine;
 use reach::tui::action::Action;
 use reach::tui::app::{AppState, Focus, Subject};
-use reach::tui::watch::Watch;
+use reach::tui::watch::{Backend, Watch};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -227,12 +227,21 @@ fn walk(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-#[test]
-fn the_watch_reports_a_change_and_reload_brings_it_in() {
+/// A change reported by a watch (`spawn` picks notifications; `poll` is the fallback).
+fn watch_reports_a_change(make: impl Fn(&std::path::Path) -> Watch, backend: Backend) {
     let (_tmp, root) = demo_copy();
     let mut a = open(&root);
     select(&mut a);
-    let w = Watch::spawn(root.clone());
+    let w = make(&root);
+    assert_eq!(w.backend, backend);
+    // a hidden file (an editor's swap file) is not a change
+    std::fs::write(root.join(".reach.swp"), "x").unwrap();
+    if backend == Backend::Notify {
+        assert!(
+            !w.wait(Duration::from_millis(800)),
+            "a hidden file was reported"
+        );
+    }
     let (oid, name) = outsider(&a);
     grant(&root, &oid, &name, &a);
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -245,4 +254,14 @@ fn the_watch_reports_a_change_and_reload_brings_it_in() {
     feed(&mut a, [Action::Reload]);
     survived(&a);
     assert!(a.access.rows.iter().any(|r| r.name == name));
+}
+
+#[test]
+fn the_watch_reports_a_change_and_reload_brings_it_in() {
+    watch_reports_a_change(|r| Watch::spawn(r.to_path_buf()), Backend::Notify);
+}
+
+#[test]
+fn the_polling_fallback_reports_a_change_too() {
+    watch_reports_a_change(|r| Watch::poll(r.to_path_buf()), Backend::Poll);
 }

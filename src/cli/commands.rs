@@ -340,6 +340,7 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
         path: if demo { None } else { cli.path.clone() },
         watch: cli.watch,
         policy: super::check::tui_policy(cli, &e, false)?,
+        mouse: cli.mouse,
     };
     crate::tui::run(e, opts, None)
         .map_err(|err| Failure::usage(format!("reach: terminal: {err}")))?;
@@ -382,6 +383,7 @@ fn diff_tui(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Failure> {
         path: Some(new_path.clone()),
         watch: cli.watch,
         policy: super::check::tui_policy(cli, &new, false)?,
+        mouse: cli.mouse,
     };
     let old = crate::tui::Baseline {
         engine: old,

@@ -30,9 +30,13 @@ pub struct Cli {
     /// TUI: no colours (also NO_COLOR).
     #[arg(long, global = true)]
     pub no_color: bool,
-    /// TUI: ASCII borders and glyphs.
+    /// TUI: ASCII borders and glyphs (also automatic when the locale is not UTF-8).
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// TUI: capture the mouse (click to focus and select, wheel to scroll); off by default so
+    /// the terminal's own text selection keeps working.
+    #[arg(long)]
+    pub mouse: bool,
     /// TUI: reload when a file in the project folder changes (r reloads by hand). With --diff,
     /// NEW is reloaded and compared with OLD again.
     #[arg(long)]

@@ -45,8 +45,8 @@ pub struct Engine {
     /// Light answers kept across queries (the TUI's summaries; see `shared.rs`).
     shared: Arc<shared::Shared>,
     warming: Option<warm::Warming>,
-    /// `name_rank`, made on first use.
-    name_rank: std::sync::OnceLock<Vec<u32>>,
+    /// `name_rank`, made on first use (shared by `share`d engines).
+    name_rank: Arc<std::sync::OnceLock<Vec<u32>>>,
     pub max_paths: usize,
 }
 
@@ -63,10 +63,25 @@ impl Engine {
             graph: Arc::new(graph),
             shared: Arc::new(shared),
             warming: None,
-            name_rank: std::sync::OnceLock::new(),
+            name_rank: Arc::default(),
             no_extra: Vec::new(),
             no_revoked: HashSet::new(),
             max_paths: DEFAULT_MAX_PATHS,
+        }
+    }
+
+    /// The same engine for another thread (the TUI's query worker): model, graph, kept answers
+    /// and name order are shared, not copied; the background warm-up stays with this one.
+    pub fn share(&self) -> Engine {
+        Engine {
+            model: self.model.clone(),
+            graph: self.graph.clone(),
+            no_extra: Vec::new(),
+            no_revoked: HashSet::new(),
+            shared: self.shared.clone(),
+            warming: None,
+            name_rank: self.name_rank.clone(),
+            max_paths: self.max_paths,
         }
     }
 
@@ -310,16 +325,34 @@ impl Engine {
     /// What `p` can reach: every resource with the operations it can perform there (or the
     /// given action), each with its paths.
     pub fn what_can(&self, p: PrincipalId, op: Option<&str>) -> WhatCan {
-        self.what_can_with(p, op, false)
+        self.what_can_with(p, op, false, &|| false)
     }
 
     /// What `p` reaches and with which operations, without paths (the cheap list the TUI shows
     /// first; a row's paths come from `explain`).
     pub fn what_can_summary(&self, p: PrincipalId, op: Option<&str>) -> WhatCan {
-        self.what_can_with(p, op, true)
+        self.what_can_with(p, op, true, &|| false)
     }
 
-    fn what_can_with(&self, p: PrincipalId, op: Option<&str>, light: bool) -> WhatCan {
+    /// `what_can_summary` that gives up (None) as soon as `stop` says so, checked before each
+    /// resource: the TUI cancels a list nobody waits for any more.
+    pub fn what_can_summary_until(
+        &self,
+        p: PrincipalId,
+        op: Option<&str>,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<WhatCan> {
+        let w = self.what_can_with(p, op, true, stop);
+        (!stop()).then_some(w)
+    }
+
+    fn what_can_with(
+        &self,
+        p: PrincipalId,
+        op: Option<&str>,
+        light: bool,
+        stop: &dyn Fn() -> bool,
+    ) -> WhatCan {
         let mut search = self.search().for_principal(p);
         if light {
             search.cap = 1;
@@ -327,6 +360,9 @@ impl Engine {
         }
         let mut resources = Vec::new();
         for s in self.model.scope_ids() {
+            if stop() {
+                break;
+            }
             if matches!(
                 self.model.scope(s).kind,
                 ResKind::Root | ResKind::ManagementGroup

@@ -80,8 +80,10 @@ impl Warming {
     pub fn spawn(m: Arc<Model>, g: Arc<AccessGraph>, sh: Arc<Shared>) -> Option<Warming> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        // one core is left to the user's questions
-        let threads = crate::par::cores().saturating_sub(1).max(1);
+        // one core is left to the user's questions, and at most two warm: each thread's search
+        // holds its own working memory, which on a many-core machine added up to more than the
+        // answers kept (issue 18: 1.59 GB within 10 s at 100k)
+        let threads = crate::par::cores().saturating_sub(1).clamp(1, 2);
         let handle = std::thread::Builder::new()
             .name("reach-warm".into())
             .spawn(move || warm(&m, &g, &sh, &flag, threads))

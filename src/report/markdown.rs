@@ -251,3 +251,104 @@ pub fn diff(d: &Diff) -> String {
     }
     out
 }
+
+/// What a terminal view shows, for saving it (`w` in the TUI): the selection's access list and
+/// the highlighted row's paths. The TUI fills it with text it has already escaped (and masked
+/// under `--mask-names`); cells are neutralised again here, which changes nothing shown.
+#[derive(Clone, Debug, Default)]
+pub struct ScreenView {
+    /// `Access to ep-fraud · all actions`.
+    pub title: String,
+    pub project: String,
+    /// `who reaches it` or `what it reaches`: the first column's heading follows it.
+    pub first_column: String,
+    pub rows: Vec<ScreenRow>,
+    /// The highlighted row's name and paths.
+    pub highlighted: Option<(String, Vec<ScreenPath>)>,
+    pub notes: Vec<String>,
+    /// What-if assumptions in force (labels).
+    pub assumptions: Vec<String>,
+    pub masked: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ScreenRow {
+    pub name: String,
+    pub kind: String,
+    pub operations: Vec<String>,
+    /// `--diff`: gained / lost / reached another way.
+    pub change: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ScreenPath {
+    /// `path 1 · score`.
+    pub head: String,
+    /// (rule, text, source) of each step.
+    pub steps: Vec<(String, String, String)>,
+}
+
+/// The saved view: a heading, the access table, the highlighted row's paths, notes.
+pub fn screen(v: &ScreenView) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", cell(&v.title));
+    let _ = writeln!(
+        out,
+        "Project {}; {} row(s). Saved from the reach terminal UI{}.",
+        cell(&v.project),
+        v.rows.len(),
+        if v.masked {
+            " with names masked (--mask-names)"
+        } else {
+            ""
+        }
+    );
+    if !v.assumptions.is_empty() {
+        out.push_str("\nWhat-if assumptions in force (nothing was changed in Azure):\n\n");
+        for a in &v.assumptions {
+            let _ = writeln!(out, "- {}", cell(a));
+        }
+    }
+    out.push('\n');
+    let diff = v.rows.iter().any(|r| !r.change.is_empty());
+    let rows: Vec<Vec<String>> = v
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![cell(&r.name), cell(&r.kind), cell(&r.operations.join(", "))];
+            if diff {
+                row.push(cell(&r.change));
+            }
+            row
+        })
+        .collect();
+    let mut head = vec![v.first_column.as_str(), "Type", "Operations"];
+    if diff {
+        head.push("Change");
+    }
+    if rows.is_empty() {
+        out.push_str("Nothing reaches it by any path reach knows.\n");
+    } else {
+        table(&mut out, &head, &rows);
+    }
+    if let Some((name, paths)) = &v.highlighted {
+        let _ = writeln!(out, "\n## Paths: {}\n", cell(name));
+        if paths.is_empty() {
+            out.push_str("No path (the row was not explained yet).\n");
+        }
+        for p in paths {
+            let _ = writeln!(out, "**{}**\n", cell(&p.head));
+            let steps: Vec<Vec<String>> = p
+                .steps
+                .iter()
+                .map(|(r, t, s)| vec![format!("`{}`", cell(r)), cell(t), cell(s)])
+                .collect();
+            table(&mut out, &["Rule", "Step", "Source"], &steps);
+            out.push('\n');
+        }
+    }
+    for n in &v.notes {
+        let _ = writeln!(out, "\n> Note: {}", cell(n));
+    }
+    out
+}

@@ -30,3 +30,8 @@ pub fn show(s: &str) -> Cow<'_, str> {
         None => shown,
     }
 }
+
+/// Whether names are masked (`--mask-names`): the status line says so.
+pub fn is_on() -> bool {
+    ON.load(Ordering::Relaxed)
+}

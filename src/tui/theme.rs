@@ -1,10 +1,12 @@
 //! Semantic styles and glyphs. Panes ask for meaning (`theme.rule_id()`, `theme.selected(true)`),
 //! never for a colour. Colours are the 16 ANSI ones only (readable on dark, light and 16-colour
-//! terminals); everything important is also carried by a modifier or a glyph, so the monochrome
-//! theme (`NO_COLOR`, `--no-color`) loses nothing.
+//! terminals; sent as 16-colour escapes, see `caps::Sgr16`); everything important is also carried
+//! by a modifier or a glyph, so the monochrome theme (`NO_COLOR`, `--no-color`) loses nothing.
+//! Italics and dim are used only where the terminal draws them (`caps`).
 
 use crate::finding::Severity;
 use crate::model::PrincipalKind;
+use crate::tui::caps::Caps;
 use crate::tui::marks::Mark;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
@@ -24,8 +26,10 @@ pub struct Glyphs {
     pub no: &'static str,
     /// Marks what depends on a what-if assumption.
     pub assumed: &'static str,
-    pub border: border::Set,
-    pub focus_border: border::Set,
+    /// Frames of the "working" spinner.
+    pub spinner: &'static [&'static str],
+    pub border: border::Set<'static>,
+    pub focus_border: border::Set<'static>,
 }
 
 const UNICODE: Glyphs = Glyphs {
@@ -40,11 +44,12 @@ const UNICODE: Glyphs = Glyphs {
     yes: "✓",
     no: "✗",
     assumed: "≈",
+    spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
     border: border::PLAIN,
     focus_border: border::THICK,
 };
 
-const ASCII_BORDER: border::Set = border::Set {
+const ASCII_BORDER: border::Set<'static> = border::Set {
     top_left: "+",
     top_right: "+",
     bottom_left: "+",
@@ -55,7 +60,7 @@ const ASCII_BORDER: border::Set = border::Set {
     horizontal_bottom: "-",
 };
 
-const ASCII_FOCUS: border::Set = border::Set {
+const ASCII_FOCUS: border::Set<'static> = border::Set {
     top_left: "#",
     top_right: "#",
     bottom_left: "#",
@@ -71,36 +76,67 @@ const ASCII: Glyphs = Glyphs {
     subject: "*",
     open: "-",
     closed: "+",
-    ellipsis: "~",
+    // `..`, not `~`: `~` marks access reached another way under --diff
+    ellipsis: "..",
     arrow: "->",
     sep: "-",
     inherited: "^",
-    yes: "+",
+    // not `+`: `+` marks access gained under --diff
+    yes: "v",
     no: "x",
     assumed: "?",
+    spinner: &["|", "/", "-", "\\"],
     border: ASCII_BORDER,
     focus_border: ASCII_FOCUS,
 };
 
-/// The theme: whether colour is used, and which glyph set.
+/// The theme: whether colour, italics and dim are used, and which glyph set.
 #[derive(Clone, Copy, Debug)]
 pub struct Theme {
     color: bool,
+    italic: bool,
+    dim: bool,
     pub glyphs: Glyphs,
 }
 
 impl Theme {
+    /// A theme for a terminal that draws every modifier.
     pub fn new(color: bool, ascii: bool) -> Theme {
+        Theme::with_caps(Caps::FULL, !color, ascii)
+    }
+
+    /// A theme for a terminal with `caps`; `--no-color` and `--ascii` turn colour and Unicode
+    /// off whatever the terminal can do.
+    pub fn with_caps(caps: Caps, no_color: bool, ascii: bool) -> Theme {
         Theme {
-            color,
-            glyphs: if ascii { ASCII } else { UNICODE },
+            color: caps.color && !no_color,
+            italic: caps.italic,
+            dim: caps.dim,
+            glyphs: if ascii || !caps.unicode {
+                ASCII
+            } else {
+                UNICODE
+            },
         }
     }
 
-    /// Colour on unless `no_color` or `NO_COLOR` (any non-empty value) says otherwise.
+    /// From the environment (`caps::Caps::from_env`: `NO_COLOR`, `TERM`, `COLORTERM`, the
+    /// locale) and the flags.
     pub fn from_env(no_color: bool, ascii: bool) -> Theme {
-        let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme::new(!(no_color || env_off), ascii)
+        Theme::with_caps(Caps::from_env(), no_color, ascii)
+    }
+
+    /// Whether the glyphs are ASCII.
+    pub fn ascii(&self) -> bool {
+        self.glyphs.ellipsis == ASCII.ellipsis
+    }
+
+    fn italic(&self) -> Style {
+        if self.italic {
+            Style::new().add_modifier(Modifier::ITALIC)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn has_color(&self) -> bool {
@@ -119,7 +155,11 @@ impl Theme {
         Style::new()
     }
     pub fn dim(&self) -> Style {
-        Style::new().add_modifier(Modifier::DIM)
+        if self.dim {
+            Style::new().add_modifier(Modifier::DIM)
+        } else {
+            Style::new()
+        }
     }
     /// A pane title: reverse video when the pane has focus.
     pub fn title(&self, focused: bool) -> Style {
@@ -171,10 +211,10 @@ impl Theme {
         self.dim()
     }
     pub fn role(&self) -> Style {
-        Style::new().add_modifier(Modifier::ITALIC)
+        self.italic()
     }
     pub fn inherited(&self) -> Style {
-        self.dim().add_modifier(Modifier::ITALIC)
+        self.dim().patch(self.italic())
     }
     pub fn actions(&self) -> Style {
         self.fg(Color::Green)
@@ -217,5 +257,49 @@ impl Theme {
     }
     pub fn heading(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 18, item 12: no ASCII marker means two things.
+    #[test]
+    fn ascii_markers_are_unambiguous() {
+        let g = ASCII;
+        let mut marks = vec![
+            g.cursor,
+            g.subject,
+            g.ellipsis,
+            g.inherited,
+            g.yes,
+            g.no,
+            g.assumed,
+        ];
+        marks.extend(Mark::ALL.iter().map(|m| m.glyph()));
+        let mut seen = std::collections::HashSet::new();
+        for m in &marks {
+            assert!(seen.insert(*m), "{m:?} is used twice in {marks:?}");
+        }
+        assert!(g.spinner.iter().all(|f| f.is_ascii()));
+    }
+
+    #[test]
+    fn modifiers_follow_the_terminal() {
+        let caps = Caps {
+            color: true,
+            italic: false,
+            dim: false,
+            unicode: false,
+        };
+        let t = Theme::with_caps(caps, false, false);
+        assert!(t.ascii(), "a non-UTF-8 locale gets ASCII glyphs");
+        assert!(!t.role().add_modifier.contains(Modifier::ITALIC));
+        assert!(!t.dim().add_modifier.contains(Modifier::DIM));
+        assert!(t.has_color());
+        let full = Theme::new(true, false);
+        assert!(full.role().add_modifier.contains(Modifier::ITALIC));
+        assert!(!Theme::with_caps(Caps::FULL, true, false).has_color());
     }
 }

@@ -7,7 +7,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{fit, truncate, truncate_left, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 use ratatui::Frame;
 
@@ -31,34 +31,46 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_W || area.height < MIN_H
 }
 
-/// The layout for a screen size: left column of three lists (the focused one taller), right
-/// column Access over Paths.
-pub fn layout(area: Rect, focus: Focus) -> Areas {
+/// The layout for a screen size: left column of three lists of equal height (panes keep their
+/// size when focus moves), right column Access over Paths. Zoomed, the focused pane takes the
+/// whole space between the status and hint lines; the others get empty areas.
+pub fn layout(area: Rect, focus: Focus, zoom: bool) -> Areas {
     if too_small(area) {
         return Areas::default();
     }
     let main_h = area.height - 2;
-    let left_w = (area.width * 2 / 5).clamp(26, 48);
     let (x, y) = (area.x, area.y + 1);
-    let thirds = [main_h / 3, main_h / 3, main_h - 2 * (main_h / 3)];
-    let big = main_h / 2;
-    let small = (main_h - big) / 2;
-    let heights = match focus {
-        Focus::Identities => [big, small, main_h - big - small],
-        Focus::Resources => [small, big, main_h - big - small],
-        Focus::Edges => [small, main_h - big - small, big],
-        Focus::Access => thirds,
-    };
+    let status = Rect::new(x, area.y, area.width, 1);
+    let hints = Rect::new(x, area.y + area.height - 1, area.width, 1);
+    if zoom {
+        let full = Rect::new(x, y, area.width, main_h);
+        let mut a = Areas {
+            status,
+            hints,
+            ..Areas::default()
+        };
+        match focus {
+            Focus::Identities => a.identities = full,
+            Focus::Resources => a.resources = full,
+            Focus::Edges => a.edges = full,
+            Focus::Access => a.access = full,
+            Focus::Paths => a.paths = full,
+        }
+        return a;
+    }
+    let left_w = (area.width * 2 / 5).clamp(26, 48);
+    let third = main_h / 3;
+    let heights = [third, third, main_h - 2 * third];
     let access_h = (main_h * 2 / 5).max(6);
     let right_w = area.width - left_w;
     Areas {
-        status: Rect::new(x, area.y, area.width, 1),
+        status,
         identities: Rect::new(x, y, left_w, heights[0]),
         resources: Rect::new(x, y + heights[0], left_w, heights[1]),
         edges: Rect::new(x, y + heights[0] + heights[1], left_w, heights[2]),
         access: Rect::new(x + left_w, y, right_w, access_h),
         paths: Rect::new(x + left_w, y + access_h, right_w, main_h - access_h),
-        hints: Rect::new(x, area.y + area.height - 1, area.width, 1),
+        hints,
     }
 }
 
@@ -82,17 +94,26 @@ pub fn render(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         draw_too_small(area, buf, theme);
         return;
     }
-    let l = layout(area, app.focus);
+    let l = app.areas();
     status_line(app, theme, l.status, buf);
-    app.identities
-        .render(l.identities, buf, theme, app.focus == Focus::Identities);
-    app.resources
-        .render(l.resources, buf, theme, app.focus == Focus::Resources);
-    app.edges
-        .render(l.edges, buf, theme, app.focus == Focus::Edges);
-    app.access
-        .render(l.access, l.paths, buf, theme, app.focus == Focus::Access);
+    if l.identities.width > 0 {
+        app.identities
+            .render(l.identities, buf, theme, app.focus == Focus::Identities);
+    }
+    if l.resources.width > 0 {
+        app.resources
+            .render(l.resources, buf, theme, app.focus == Focus::Resources);
+    }
+    if l.edges.width > 0 {
+        app.edges
+            .render(l.edges, buf, theme, app.focus == Focus::Edges);
+    }
+    let focus = (app.focus == Focus::Access, app.focus == Focus::Paths);
+    app.access.render(l.access, l.paths, buf, theme, focus);
     hint_line(app, theme, l.hints, buf);
+    if let Some(c) = &app.command {
+        crate::tui::panes::command::render(c, area, buf, theme);
+    }
     match &app.popup {
         Some(Popup::Help(h)) => h.render(area, buf, theme),
         Some(Popup::Findings) => app.findings.render(area, buf, theme),
@@ -122,53 +143,29 @@ fn draw_too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
+/// Status line segments, most important first: what-if, the diff, load errors, findings,
+/// masking, the saved file, watching, the action, then the project (cut from the left) and
+/// the counts. A segment shows whole or not at all; the project gives up its start first.
 fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, theme.status());
-    let f = app.findings.present().count();
     let sep = theme.glyphs.sep;
-    let mut text = format!(
-        " reach {sep} {} {sep} {} identities {sep} {} resources {sep} {} finding{} (F)",
-        app.project,
-        app.identities.rows.len(),
-        app.resources.rows.len(),
-        f,
-        if f == 1 { "" } else { "s" }
-    );
-    // inputs `reach collect` could not read: answers may be missing principals
-    let gaps = app
-        .findings
-        .present()
-        .filter(|r| {
-            r.rule == crate::load::collect_manifest::RULE
-                && r.severity != crate::finding::Severity::Info
-        })
-        .count();
-    if gaps > 0 {
-        text.push_str(&format!(" {sep} {gaps} not collected (F)"));
-    }
-    if let Some(op) = app.action {
-        text.push_str(&format!(" {sep} action: {op}"));
-    }
-    if app.watching {
-        text.push_str(&format!(" {sep} watching"));
-    }
-    // the what-if marker goes first so that a narrow screen never hides it
+    let mut line = Segments {
+        x: area.x,
+        y: area.y,
+        room: area.width as usize,
+    };
+    let mut put = |text: &str, style: Style, buf: &mut Buffer| line.put(text, style, buf);
+    let base = theme.status();
+    let strong = base.add_modifier(Modifier::BOLD);
     let n = app.assumptions.len();
-    let what_if = (n > 0).then(|| format!(" {} {n} assumed (X clears)", theme.glyphs.assumed));
-    let mut x = area.x;
-    let mut room = area.width as usize;
-    if let Some(w) = &what_if {
-        let w = truncate(w, room, theme.glyphs.ellipsis);
-        buf.set_string(x, area.y, &w, theme.status().patch(theme.assumed()));
-        let used = width(&w);
-        x += used as u16;
-        room = room.saturating_sub(used);
+    if n > 0 {
+        let t = format!(" {} {n} assumed (X clears)", theme.glyphs.assumed);
+        put(&t, base.patch(theme.assumed()), buf);
     }
-    // --diff: the counts and OLD come next. When the line is short the counts take their
-    // short form, then OLD gives up its start, and the rest shows only if a good part fits.
     if let Some(d) = &app.diff {
+        // the counts, then OLD; short counts and OLD cut from the left when the line is short
+        let room = put("", base, buf).1;
         let old = d.old_shown();
-        // " {words} {old} (D)"
         let fixed = |words: &str| width(words) + width("   (D)");
         let mut words = d.counts_text(false);
         if fixed(&words) + width(&old).min(24) > room {
@@ -180,29 +177,121 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
             theme.glyphs.ellipsis,
         );
         let t = truncate(&format!(" {words} {old} (D)"), room, theme.glyphs.ellipsis);
-        buf.set_string(x, area.y, &t, theme.status().add_modifier(Modifier::BOLD));
-        let used = width(&t);
-        x += used as u16;
-        room = room.saturating_sub(used);
-        text = if room >= 16 {
-            format!(" {sep}{text}")
-        } else {
-            String::new()
-        };
+        put(&t, strong, buf);
     }
-    let t = truncate(&text, room, theme.glyphs.ellipsis);
-    buf.set_string(x, area.y, t, theme.status());
+    let errors = app.load_errors();
+    if errors > 0 {
+        let t = format!(
+            " {errors} load error{} (F)",
+            if errors == 1 { "" } else { "s" }
+        );
+        put(&t, base.patch(theme.message()), buf);
+    }
+    let findings = app.findings.present().count() - errors;
+    let f = if errors > 0 {
+        format!(" {sep} {findings} other finding{}", plural(findings))
+    } else {
+        format!(" {findings} finding{} (F)", plural(findings))
+    };
+    put(&f, base, buf);
+    // inputs `reach collect` could not read: answers may be missing principals
+    let gaps = app
+        .findings
+        .present()
+        .filter(|r| {
+            r.rule == crate::load::collect_manifest::RULE
+                && r.severity != crate::finding::Severity::Info
+        })
+        .count();
+    if gaps > 0 {
+        put(
+            &format!(" {sep} {gaps} not collected (F)"),
+            base.patch(theme.message()),
+            buf,
+        );
+    }
+    if crate::tui::mask::is_on() {
+        put(&format!(" {sep} "), base, buf);
+        put("masked", strong, buf);
+    }
+    if let Some(file) = &app.saved {
+        put(&format!(" {sep} saved {file}"), base, buf);
+    }
+    if app.watching {
+        put(&format!(" {sep} watching"), base, buf);
+    }
+    if let Some(op) = app.action {
+        put(&format!(" {sep} action: {op}"), base, buf);
+    }
+    let counts = format!(
+        " {sep} {} identities {sep} {} resources",
+        app.identities.rows.len(),
+        app.resources.rows.len()
+    );
+    let room = put("", base, buf).1;
+    let fixed = width(&format!(" {sep}  ")) + width(" reach");
+    let project = if room > fixed + 8 {
+        truncate_left(
+            &app.project,
+            room.saturating_sub(fixed + if room > 60 { width(&counts) } else { 0 }),
+            theme.glyphs.ellipsis,
+        )
+    } else {
+        String::new()
+    };
+    if !project.is_empty() {
+        put(&format!(" {sep} reach {project}"), base, buf);
+    }
+    put(&counts, base, buf);
+}
+
+/// Where the next status segment goes, and the room left.
+struct Segments {
+    x: u16,
+    y: u16,
+    room: usize,
+}
+
+impl Segments {
+    /// Put `text` when it fits whole; (whether it did, the room left).
+    fn put(&mut self, text: &str, style: Style, buf: &mut Buffer) -> (bool, usize) {
+        let w = width(text);
+        if w > self.room {
+            return (false, self.room);
+        }
+        buf.set_string(self.x, self.y, text, style);
+        self.x += w as u16;
+        self.room -= w;
+        (true, self.room)
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 fn hint_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let w = area.width as usize;
-    let line = match &app.message {
-        Some(m) => fit(
+    let edge = (app.focus == Focus::Edges && app.popup.is_none() && app.command.is_none())
+        .then(|| app.edges.current())
+        .flatten();
+    let line = match (&app.message, edge) {
+        (Some(m), _) => fit(
             vec![Span::styled(format!(" {m}"), theme.message())],
             w,
             theme.glyphs.ellipsis,
         ),
-        None => {
+        // the highlighted role edge in full: the pane cuts it
+        (None, Some(e)) => fit(
+            crate::tui::panes::edges::detail(e, theme),
+            w,
+            theme.glyphs.ellipsis,
+        ),
+        (None, None) => {
             // whole hints only, in priority order, as many as fit
             let mut spans = vec![Span::raw(" ")];
             let mut used = 1;

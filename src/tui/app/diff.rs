@@ -8,7 +8,7 @@
 use super::*;
 use crate::engine::diff::{self, Change, Diff};
 use crate::tui::marks::{Counts, Mark, RowDiff};
-use crate::tui::panes::access::{short_op, AccessRow};
+use crate::tui::panes::access::AccessRow;
 use crate::tui::widgets::path_view::PathView;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -165,7 +165,7 @@ impl DiffMode {
             let (rd, _) = groups
                 .entry(key)
                 .or_insert_with(|| (RowDiff::default(), *p));
-            let word = short_op(&c.action).to_string();
+            let word = c.action.clone();
             if !rd.ops(p.mark).contains(&word) {
                 rd.ops_mut(p.mark).push(word);
             }
@@ -293,6 +293,7 @@ impl AppState {
                 name: show(name).into_owned(),
                 kind,
                 tag,
+                ops: rd.lost.clone(),
                 actions: rd.lost.join(" "),
                 paths: Vec::new(),
                 more: 0,

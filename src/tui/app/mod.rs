@@ -1,12 +1,18 @@
-//! The application state and its only mutator, `update(Action) -> Vec<Effect>`. It calls the
-//! engine and caches the results in the panes; it never draws.
+//! The application state and its only mutator, `update(Action) -> Vec<Effect>`. It asks the
+//! engine (through `Queries`, on a worker thread in the running TUI) and caches the answers in
+//! the panes; it never draws.
 
+pub mod command;
+mod copy;
 mod diff;
+mod explain;
+mod mouse;
+mod paths;
 mod policy;
 mod reload;
+mod select;
 mod whatif;
 
-use crate::engine::view::default_op;
 use crate::engine::Engine;
 use crate::finding::Severity;
 use crate::model::{Assignment, Model, PrincipalId, PrincipalKind, ScopeId};
@@ -14,7 +20,6 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::cursor::Move;
 use crate::tui::keymap::Ctx;
 use crate::tui::listing::Listing;
-use crate::tui::marks::Mark;
 use crate::tui::mask::show;
 use crate::tui::panes::access::AccessPane;
 use crate::tui::panes::edges::{self, EdgesPane};
@@ -25,8 +30,10 @@ use crate::tui::panes::help::HelpView;
 use crate::tui::panes::identities::IdentitiesPane;
 use crate::tui::panes::picker::Picker;
 use crate::tui::panes::resources::ResourcesPane;
+use crate::tui::queries::Queries;
 use crate::tui::theme::Theme;
 use crate::tui::ui;
+pub use command::CommandLine;
 pub use diff::DiffMode;
 use ratatui::layout::Rect;
 use std::path::PathBuf;
@@ -39,18 +46,21 @@ pub enum Focus {
     Resources,
     Edges,
     Access,
+    Paths,
 }
 
 impl Focus {
-    const ORDER: [Focus; 4] = [
+    /// In Tab order; the number keys 1–5 pick by position.
+    pub const ORDER: [Focus; 5] = [
         Focus::Identities,
         Focus::Resources,
         Focus::Edges,
         Focus::Access,
+        Focus::Paths,
     ];
     fn step(self, by: isize) -> Focus {
         let i = Focus::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
-        Focus::ORDER[(i + by).rem_euclid(4) as usize]
+        Focus::ORDER[(i + by).rem_euclid(5) as usize]
     }
 }
 
@@ -99,23 +109,67 @@ impl Kept {
     }
 }
 
+/// The selections made, to go back and forward through (`[`, `]`, Backspace).
+#[derive(Debug, Default)]
+pub struct History {
+    pub visited: Vec<Subject>,
+    /// The entry shown (when going back).
+    pub at: usize,
+}
+
+impl History {
+    const MAX: usize = 200;
+
+    fn push(&mut self, s: Subject) {
+        if self.visited.get(self.at) == Some(&s) {
+            return;
+        }
+        self.visited.truncate(self.at + 1);
+        self.visited.push(s);
+        if self.visited.len() > Self::MAX {
+            self.visited.remove(0);
+        }
+        self.at = self.visited.len() - 1;
+    }
+
+    fn step(&mut self, forward: bool) -> Option<Subject> {
+        let next = if forward {
+            self.at.checked_add(1).filter(|i| *i < self.visited.len())?
+        } else {
+            self.at.checked_sub(1)?
+        };
+        self.at = next;
+        self.visited.get(next).copied()
+    }
+}
+
 pub struct AppState {
     engine: Engine,
+    queries: Queries,
     pub project: String,
     pub focus: Focus,
+    /// The focused pane is shown full screen (`+`).
+    pub zoom: bool,
     pub identities: IdentitiesPane,
     pub resources: ResourcesPane,
     pub edges: EdgesPane,
     pub access: AccessPane,
     pub findings: FindingsPane,
     pub popup: Option<Popup>,
+    /// `:`: the command line, when open.
+    pub command: Option<CommandLine>,
     pub subject: Option<Subject>,
+    pub history: History,
     last_resource: Option<ScopeId>,
     last_principal: Option<PrincipalId>,
     /// The chosen operation; None = all (a summary per principal).
     pub action: Option<&'static str>,
     /// A one-line message for the hint line (cleared by the next key).
     pub message: Option<String>,
+    /// The file `w` last wrote (shown in the status line).
+    pub saved: Option<String>,
+    /// Where `w` writes (the current folder).
+    pub save_dir: PathBuf,
     pub size: Rect,
     /// The model as loaded, without the TUI's assumptions (kept while any is in force).
     base: Option<Model>,
@@ -127,8 +181,12 @@ pub struct AppState {
     pub watching: bool,
     /// `--diff OLD NEW`: what changed since OLD (None: no diff).
     pub diff: Option<DiffMode>,
+    /// Frames the spinner has turned while waiting for the engine.
+    pub spin: usize,
     /// `--policy FILE`: the policy checked on every engine (None: no policy).
     pub policy: Option<policy::PolicyMode>,
+    /// How the Access list is restored once the answer to a refresh arrives.
+    access_keep: Option<(Kept, Option<String>)>,
 }
 
 impl AppState {
@@ -139,23 +197,31 @@ impl AppState {
             identities: IdentitiesPane::new(m),
             resources: ResourcesPane::new(m),
             findings: FindingsPane::new(&engine.lint()),
+            queries: Queries::inline(),
             engine,
             focus: Focus::Resources,
+            zoom: false,
             edges: EdgesPane::default(),
             access: AccessPane::new(),
             popup: None,
+            command: None,
             subject: None,
+            history: History::default(),
             last_resource: None,
             last_principal: None,
             action: None,
             message: None,
+            saved: None,
+            save_dir: PathBuf::from("."),
             size: Rect::new(0, 0, width, height),
             base: None,
             assumptions: Vec::new(),
             source: None,
             watching: false,
             diff: None,
+            spin: 0,
             policy: None,
+            access_keep: None,
         };
         app.relayout();
         app
@@ -163,6 +229,12 @@ impl AppState {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Answer the engine's questions on a worker thread from now on (the running TUI); the UI
+    /// thread then never waits for a query.
+    pub fn ask_in_background(&mut self) {
+        self.queries = Queries::worker(&self.engine);
     }
 
     /// Let the engine answer, in the background, what selecting any resource leads to (see
@@ -178,20 +250,35 @@ impl AppState {
 
     /// The key contexts active now, most specific first.
     pub fn contexts(&self) -> Vec<Ctx> {
-        if self.popup.is_some() {
-            vec![Ctx::Popup]
-        } else if self.focused().filter.editing {
-            vec![Ctx::Filter]
-        } else if self.focus == Focus::Resources {
-            vec![Ctx::Tree, Ctx::Panes]
-        } else {
-            vec![Ctx::Panes]
+        match &self.popup {
+            Some(Popup::Findings) if self.findings.list.filter.editing => vec![Ctx::Filter],
+            Some(p) => vec![
+                match p {
+                    Popup::Help(_) => Ctx::Help,
+                    Popup::Findings => Ctx::Findings,
+                    Popup::Explain(_) => Ctx::Explain,
+                    Popup::Fixes(_) => Ctx::Fixes,
+                    Popup::Picker(_) => Ctx::Picker,
+                },
+                Ctx::Popup,
+            ],
+            None if self.command.is_some() => vec![Ctx::Command],
+            None if self.focus != Focus::Paths && self.focused().filter.editing => {
+                vec![Ctx::Filter]
+            }
+            None => match self.focus {
+                Focus::Resources => vec![Ctx::Tree, Ctx::Panes],
+                Focus::Paths => vec![Ctx::Paths, Ctx::Panes],
+                _ => vec![Ctx::Panes],
+            },
         }
     }
 
     pub fn update(&mut self, a: Action) -> Vec<Effect> {
         match a {
             Action::Quit => return vec![Effect::Quit],
+            Action::Redraw => return vec![Effect::Redraw],
+            Action::Suspend => return vec![Effect::Suspend],
             Action::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
                 self.relayout();
@@ -201,42 +288,55 @@ impl AppState {
         }
         let fx = if self.popup.is_some() {
             self.update_popup(a)
-        } else if self.focused().filter.editing {
+        } else if self.command.is_some() {
+            self.update_command(a)
+        } else if self.focus != Focus::Paths && self.focused().filter.editing {
             self.update_filter(a)
         } else {
             self.update_panes(a)
         };
-        self.fill_access_paths();
+        self.settle();
         fx
     }
 
-    /// The highlighted Access row's paths, asked of the engine when first shown (one `explain`
-    /// per operation the row reaches).
-    fn fill_access_paths(&mut self) {
-        let Some((row_p, row_s, ops)) = self.access.wants_paths() else {
-            return;
-        };
-        let (p, s) = match (self.subject, row_p, row_s) {
-            (Some(Subject::Resource(s)), Some(p), _) => (p, s),
-            (Some(Subject::Principal(p)), _, Some(s)) => (p, s),
-            _ => return,
-        };
-        let mut paths = Vec::new();
-        let mut more = 0;
-        let tag = self.action.is_none();
-        for op in &ops {
-            let Ok(x) = self.engine.explain(p, s, op) else {
-                continue;
-            };
-            more += x.more_paths;
-            paths.extend(x.paths.into_iter().map(|mut ap| {
-                if tag {
-                    ap.action = Some(op.clone());
-                }
-                crate::tui::widgets::path_view::PathView::of(&ap)
-            }));
+    /// Take the engine's answers that arrived, and ask for the highlighted row's paths when
+    /// they are missing (inline: both at once).
+    fn settle(&mut self) {
+        self.fill_access_paths();
+        if !self.queries.in_background() {
+            self.apply_answers();
+            self.fill_access_paths();
+            self.apply_answers();
         }
-        self.access.fill_paths(paths, more);
+    }
+
+    /// The running TUI: take the answers that arrived meanwhile. True when any changed the view.
+    pub fn poll_answers(&mut self) -> bool {
+        let any = self.apply_answers();
+        self.fill_access_paths();
+        any
+    }
+
+    /// Wait up to `t` for an answer (the event loop's frame budget). True when one arrived.
+    pub fn wait_answers(&mut self, t: std::time::Duration) -> bool {
+        let got = self.queries.wait(t);
+        let any = !got.is_empty();
+        for (ask, answer) in got {
+            self.apply_answer(ask, answer);
+        }
+        self.fill_access_paths();
+        any
+    }
+
+    /// Whether the engine is working on a question the screen waits for.
+    pub fn busy(&self) -> bool {
+        self.queries.busy()
+    }
+
+    /// The spinner turns (the event loop calls this while busy).
+    pub fn tick(&mut self) {
+        self.spin = self.spin.wrapping_add(1);
+        self.access.spin = self.spin;
     }
 
     fn focused(&self) -> &Listing {
@@ -244,7 +344,7 @@ impl AppState {
             Focus::Identities => &self.identities.list,
             Focus::Resources => &self.resources.list,
             Focus::Edges => &self.edges.list,
-            Focus::Access => &self.access.list,
+            Focus::Access | Focus::Paths => &self.access.list,
         }
     }
 
@@ -253,18 +353,26 @@ impl AppState {
             Focus::Identities => &mut self.identities.list,
             Focus::Resources => &mut self.resources.list,
             Focus::Edges => &mut self.edges.list,
-            Focus::Access => &mut self.access.list,
+            Focus::Access | Focus::Paths => &mut self.access.list,
         }
     }
 
-    /// Tell every list how many rows it shows (after a resize or a focus change).
+    /// The layout now (zoomed or not).
+    pub fn areas(&self) -> ui::Areas {
+        ui::layout(self.size, self.focus, self.zoom)
+    }
+
+    /// Tell every list how many rows it shows (after a resize, a zoom or a focus change).
     fn relayout(&mut self) {
-        let l = ui::layout(self.size, self.focus);
+        let l = self.areas();
         let inner = |r: Rect| r.height.saturating_sub(2) as usize;
         self.identities.list.set_height(inner(l.identities));
         self.resources.list.set_height(inner(l.resources));
         self.edges.list.set_height(inner(l.edges));
-        self.access.list.set_height(inner(l.access));
+        // the Access list has a header row
+        self.access
+            .list
+            .set_height(inner(l.access).saturating_sub(1));
         self.findings
             .list
             .set_height(FindingsPane::list_height(self.size));
@@ -287,10 +395,26 @@ impl AppState {
         Vec::new()
     }
 
+    fn set_focus(&mut self, f: Focus) {
+        self.focus = f;
+        self.relayout();
+    }
+
     fn update_panes(&mut self, a: Action) -> Vec<Effect> {
+        if self.focus == Focus::Paths && self.update_paths(&a) {
+            return Vec::new();
+        }
         match a {
             Action::FocusNext | Action::FocusPrev => {
-                self.focus = self.focus.step(if a == Action::FocusNext { 1 } else { -1 });
+                self.set_focus(self.focus.step(if a == Action::FocusNext { 1 } else { -1 }));
+            }
+            Action::FocusPane(n) => {
+                if let Some(f) = Focus::ORDER.get(usize::from(n).wrapping_sub(1)) {
+                    self.set_focus(*f);
+                }
+            }
+            Action::Zoom => {
+                self.zoom = !self.zoom;
                 self.relayout();
             }
             Action::Move(m) => self.focused_mut().apply(m),
@@ -299,6 +423,8 @@ impl AppState {
                 self.focused_mut().clear_filter();
             }
             Action::StartFilter => self.focused_mut().start_filter(),
+            Action::History(fwd) => self.go_history(fwd),
+            Action::Command => self.open_command(),
             Action::ToggleFold | Action::Expand | Action::Collapse
                 if self.focus == Focus::Resources =>
             {
@@ -309,20 +435,7 @@ impl AppState {
                 };
                 self.resources.fold(want);
             }
-            Action::ChooseAction => {
-                let mut p = Picker::default();
-                let at = self
-                    .action
-                    .and_then(|op| {
-                        crate::engine::action::OPERATIONS
-                            .iter()
-                            .position(|o| *o == op)
-                    })
-                    .map_or(0, |i| i + 1);
-                p.cursor.set_height(Picker::len(), Picker::len());
-                p.cursor.set(at, Picker::len());
-                self.popup = Some(Popup::Picker(p));
-            }
+            Action::ChooseAction => self.open_picker(),
             Action::Explain => self.explain(),
             Action::Fixes => match self.explain_pair() {
                 Ok(pair) => self.open_fixes(pair),
@@ -331,25 +444,70 @@ impl AppState {
             Action::ClearAssumptions => self.clear_assumptions(),
             Action::Reload => self.reload(),
             Action::ToggleChangedOnly => self.toggle_changed_only(),
-            Action::ScrollPaths(m) => {
-                let area = ui::layout(self.size, self.focus).paths;
-                let (w, h) = AccessPane::paths_body(area);
-                let total = self.access.path_lines(w, &Theme::new(false, false)).len();
-                self.access.scroll_paths(m, total, h);
-            }
+            Action::ScrollPaths(m) => self.scroll_paths(m),
             Action::Copy => return self.copy(),
+            Action::Save => self.save(),
             Action::Help => self.popup = Some(Popup::Help(HelpView::default())),
             Action::Findings => self.popup = Some(Popup::Findings),
+            Action::Click(x, y) => return self.click(x, y),
+            Action::Wheel(x, y, down) => self.wheel(x, y, down),
             _ => {}
         }
         Vec::new()
     }
 
+    /// `a`: the operations that apply to the selected resource (its summary operations
+    /// first), or every one for an identity.
+    fn open_picker(&mut self) {
+        use crate::engine::action::{resolve, summary_ops, OPERATIONS};
+        let ops = match self.subject {
+            Some(Subject::Resource(s)) => {
+                let m = self.engine.model();
+                let mut v: Vec<&'static str> = summary_ops(m.scope(s).kind).to_vec();
+                let more: Vec<&'static str> = OPERATIONS
+                    .iter()
+                    .copied()
+                    .filter(|o| !v.contains(o) && resolve(m, s, o).is_ok())
+                    .collect();
+                v.extend(more);
+                v
+            }
+            _ => OPERATIONS.to_vec(),
+        };
+        let mut p = Picker::with_ops(ops);
+        let at = self
+            .action
+            .and_then(|op| p.ops.iter().position(|o| *o == op))
+            .map_or(0, |i| i + 1);
+        let n = p.len();
+        p.cursor.set_height(n, n);
+        p.cursor.set(at, n);
+        self.popup = Some(Popup::Picker(p));
+    }
+
     fn update_popup(&mut self, a: Action) -> Vec<Effect> {
+        if matches!(self.popup, Some(Popup::Findings)) && self.findings.list.filter.editing {
+            let l = &mut self.findings.list;
+            match a {
+                Action::FilterChar(c) => l.push_char(c),
+                Action::FilterBackspace => l.pop_char(),
+                Action::Move(m) => l.apply(m),
+                Action::Back => {
+                    l.clear_filter();
+                }
+                Action::Select => l.filter.editing = false,
+                _ => {}
+            }
+            self.findings.detail_scroll = 0;
+            return Vec::new();
+        }
         let Some(popup) = self.popup.as_mut() else {
             return Vec::new();
         };
         match (popup, a) {
+            (Popup::Findings, Action::Back) if self.findings.list.filter.is_active() => {
+                self.findings.list.clear_filter();
+            }
             (_, Action::Back) => self.popup = None,
             (Popup::Help(_), Action::Help) => self.popup = None,
             (_, Action::Help) => self.popup = Some(Popup::Help(HelpView::default())),
@@ -366,28 +524,30 @@ impl AppState {
             }
             (Popup::Fixes(f), Action::Move(m)) => f.cursor.apply(m, f.fixes.len()),
             (Popup::Fixes(_), Action::Select) => self.apply_fix(),
-            (Popup::Fixes(f), Action::Copy) => {
-                if let Some(fx) = f.current() {
-                    let cmd = show(&fx.command).into_owned();
-                    self.message = Some("copied the az command (OSC 52)".into());
-                    return vec![Effect::Copy(cmd)];
-                }
+            (Popup::Fixes(_) | Popup::Explain(_) | Popup::Findings, Action::Copy) => {
+                return self.copy()
             }
             (Popup::Explain(x), Action::Fixes) => {
                 if let Some(pair) = x.pair {
                     self.open_fixes(pair);
                 }
             }
-            (Popup::Findings, Action::Move(m)) => self.findings.list.apply(m),
-            (Popup::Picker(p), Action::Move(m)) => p.cursor.apply(m, Picker::len()),
-            (Popup::Findings, Action::Select) => self.jump_to_finding(),
+            (Popup::Findings, Action::Move(m)) => {
+                self.findings.list.apply(m);
+                self.findings.detail_scroll = 0;
+            }
+            (Popup::Findings, Action::ScrollPaths(m)) => self.findings.scroll_detail(m),
+            (Popup::Findings, Action::StartFilter) => self.findings.list.start_filter(),
+            (Popup::Picker(p), Action::Move(m)) => {
+                let n = p.len();
+                p.cursor.apply(m, n);
+            }
+            (Popup::Findings, Action::Select) => self.open_finding(),
             (Popup::Picker(p), Action::Select) => {
                 self.action = p.choice();
                 self.popup = None;
                 self.refresh_access();
             }
-            (Popup::Help(_) | Popup::Explain(_), Action::Select) => self.popup = None,
-            (Popup::Explain(_), Action::Copy) => return self.copy(),
             _ => {}
         }
         Vec::new()
@@ -413,214 +573,20 @@ impl AppState {
                 }
             }
             Focus::Access => self.explain(),
+            Focus::Paths => self.follow_step(),
         }
         Vec::new()
     }
 
-    pub fn select_resource(&mut self, s: ScopeId) {
-        self.subject = Some(Subject::Resource(s));
-        self.last_resource = Some(s);
-        self.resources.subject = self.resources.row_of(s);
-        self.identities.subject = None;
-        self.edges
-            .set_rows(edges::for_resource(self.engine.model(), s));
-        self.refresh_access();
-    }
-
-    pub fn select_principal(&mut self, p: PrincipalId) {
-        self.subject = Some(Subject::Principal(p));
-        self.last_principal = Some(p);
-        self.identities.subject = self.identities.row_of(p);
-        self.resources.subject = None;
-        self.edges
-            .set_rows(edges::for_principal(self.engine.model(), p));
-        self.refresh_access();
-    }
-
-    fn reveal_principal(&mut self, p: PrincipalId) {
-        if let Some(r) = self.identities.row_of(p) {
-            self.identities.list.reveal(r);
-        }
-    }
-
-    fn reveal_resource(&mut self, s: ScopeId) {
-        if let Some(r) = self.resources.row_of(s) {
-            self.resources.list.filter.clear();
-            self.resources.unfold_to(r);
-            self.resources.list.reveal(r);
-        }
-    }
-
-    /// Re-run the query for the subject and the chosen action.
-    fn refresh_access(&mut self) {
-        let op = self.action;
-        match self.subject {
-            Some(Subject::Resource(s)) => match self.engine.who_can_summary(s, op) {
-                Ok(rows) => {
-                    let name = self.engine.model().scope_label(s);
-                    let notes = self
-                        .engine
-                        .membership_notes(rows.iter().map(|r| r.principal.pid));
-                    self.access.show_summary(&name, rows, notes, op);
-                }
-                Err(e) => {
-                    let name = self.engine.model().scope_label(s);
-                    let title = format!(
-                        "Access to {} · {}",
-                        crate::tui::mask::show(&name),
-                        op.unwrap_or("all actions")
-                    );
-                    self.access.show_error(title, &e.0);
-                }
-            },
-            Some(Subject::Principal(p)) => {
-                let w = self.engine.what_can_summary(p, op);
-                self.access.show_what_can(&self.engine, &w, op);
-            }
-            None => {}
-        }
-        self.mark_access();
-        self.mark_policy();
-        self.relayout();
-        self.fill_access_paths();
-    }
-
-    /// The principal × resource pair `e` explains, from the focus and the selections.
-    fn explain_pair(&self) -> Result<(PrincipalId, ScopeId), &'static str> {
-        let none =
-            "select a resource (Enter in Resources), then press e on an identity or an Access row";
-        match (self.focus, self.subject) {
-            (Focus::Access, Some(Subject::Resource(s))) => self
-                .access
-                .current()
-                .and_then(|r| r.principal)
-                .map(|p| (p, s))
-                .ok_or(none),
-            (Focus::Access, Some(Subject::Principal(p))) => self
-                .access
-                .current()
-                .and_then(|r| r.scope)
-                .map(|s| (p, s))
-                .ok_or(none),
-            (Focus::Identities, _) => match (self.identities.current(), self.last_resource) {
-                (Some(p), Some(s)) => Ok((p, s)),
-                _ => {
-                    Err("select a resource first (Enter in Resources), then press e on an identity")
-                }
-            },
-            (Focus::Resources, _) => match (self.last_principal, self.resources.current()) {
-                (Some(p), Some(s)) => Ok((p, s)),
-                _ => Err(
-                    "select an identity first (Enter in Identities), then press e on a resource",
-                ),
-            },
-            (Focus::Edges, subject) => {
-                let e = self.edges.current().ok_or(none)?;
-                match subject {
-                    Some(Subject::Resource(s)) => Ok((e.principal, s)),
-                    _ => Ok((e.principal, e.scope)),
-                }
-            }
-            _ => Err(none),
-        }
-    }
-
-    fn explain(&mut self) {
-        match self.explain_pair() {
-            Ok(pair) => self.explain_at(pair),
-            Err(msg) => self.message = Some(msg.to_string()),
-        }
-    }
-
-    /// The operation explain and fixes ask about on `s`: the chosen one, else the default.
-    fn op_for(&self, s: ScopeId) -> &'static str {
-        self.action
-            .unwrap_or_else(|| default_op(self.engine.model().scope(s).kind))
-    }
-
-    fn explain_at(&mut self, (p, s): (PrincipalId, ScopeId)) {
-        let op = self.op_for(s);
-        match self.engine.explain(p, s, op) {
-            Ok(x) => {
-                let mut v = ExplainView::of(&x, op);
-                v.pair = Some((p, s));
-                self.popup = Some(Popup::Explain(v));
-            }
-            Err(e) => self.message = Some(show(&e.0).into_owned()),
-        }
-    }
-
-    /// After the engine changed (same principals and scopes): findings, role edges and Access
-    /// again, keeping their filters and cursors.
-    fn refresh_results(&mut self) {
-        self.recheck_policy();
-        let kept = Kept::of(&self.findings.list);
-        self.findings = self.findings_pane();
-        kept.restore(&mut self.findings.list, None);
-        self.refresh_subject();
-        self.relayout();
-    }
-
-    /// Re-run the subject's role edges and Access, keeping filters and the highlighted rows.
-    fn refresh_subject(&mut self) {
-        let edges_kept = Kept::of(&self.edges.list);
-        let access_kept = Kept::of(&self.access.list);
-        let access_name = self.access.current().map(|r| r.name.clone());
-        match self.subject {
-            Some(Subject::Resource(s)) => self.select_resource(s),
-            Some(Subject::Principal(p)) => self.select_principal(p),
-            None => return,
-        }
-        edges_kept.restore(&mut self.edges.list, None);
-        let row = access_name.and_then(|n| self.access.rows.iter().position(|r| r.name == n));
-        access_kept.restore(&mut self.access.list, row);
-    }
-
-    /// `y`: the explanation in the popup, else the highlighted Access row's paths.
-    fn copy(&mut self) -> Vec<Effect> {
-        let text = match &self.popup {
-            Some(Popup::Explain(x)) => Some(x.plain()),
-            _ => self.access.current().map(|r| {
-                let mut s = format!("{} · {}\n", self.access.title, r.name);
-                if !r.actions.is_empty() {
-                    s.push_str(&format!("can: {}\n", r.actions));
-                }
-                if let Some(d) = &r.diff {
-                    for m in Mark::ALL.into_iter().filter(|m| !d.ops(*m).is_empty()) {
-                        s.push_str(&format!(
-                            "{} {}: {}\n",
-                            m.glyph(),
-                            m.word(),
-                            d.ops(m).join(" ")
-                        ));
-                    }
-                }
-                for (i, p) in r.paths.iter().enumerate() {
-                    p.plain(i + 1, &mut s);
-                }
-                for (i, p) in r.diff.iter().flat_map(|d| &d.gone).enumerate() {
-                    p.plain_as("gone path", i + 1, &mut s);
-                }
-                s
-            }),
-        };
-        match text {
-            Some(t) => {
-                self.message = Some(format!("copied {} lines (OSC 52)", t.lines().count()));
-                vec![Effect::Copy(crate::text::redact(&t).into_owned())]
-            }
-            None => {
-                self.message =
-                    Some("nothing to copy: highlight an Access row or explain (e)".into());
-                Vec::new()
-            }
-        }
-    }
-
-    fn jump_to_finding(&mut self) {
-        let Some(subject) = self.findings.current().map(|f| f.raw_subject.clone()) else {
+    /// Enter in the findings popup: a finding about a resource or identity selects it; any
+    /// other (a file that could not be read) shows in full below the list, scrolled to its
+    /// start, and says where it is.
+    fn open_finding(&mut self) {
+        let Some(f) = self.findings.current() else {
             return;
         };
+        let subject = f.raw_subject.clone();
+        let source = f.source.clone();
         let m = self.engine.model();
         let scope = m
             .scope_by_arm(&subject)
@@ -630,15 +596,17 @@ impl AppState {
             self.focus = Focus::Resources;
             self.reveal_resource(s);
             self.select_resource(s);
+            self.relayout();
         } else if let Ok(p) = m.resolve_principal(&subject) {
             self.popup = None;
             self.focus = Focus::Identities;
             self.reveal_principal(p);
             self.select_principal(p);
+            self.relayout();
         } else {
+            self.findings.detail_scroll = 0;
             self.message = Some(format!(
-                "{} is not a resource or identity reach knows",
-                crate::tui::mask::show(&subject)
+                "{source}: shown in full below (J/K scroll it); fix the file and press r"
             ));
         }
     }

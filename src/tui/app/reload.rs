@@ -111,7 +111,7 @@ impl AppState {
 
     /// Load problems (files that could not be read or parsed) among the findings (not those
     /// `--diff` lists as resolved).
-    pub(super) fn load_errors(&self) -> usize {
+    pub fn load_errors(&self) -> usize {
         self.findings
             .present()
             .filter(|f| f.rule == "LOAD" && f.severity == Severity::Error)

@@ -160,6 +160,9 @@ impl AppState {
             self.base = Some(base);
             self.engine = Engine::new(m);
         }
+        // answers of the old engine are stale; later questions go to the new one
+        self.queries.set_engine(&self.engine);
+        self.access_keep = None;
         dropped
     }
 }

@@ -1,9 +1,12 @@
-//! Access: for a selected resource, every principal that reaches it (who_can) with a summary of
-//! what it can do; for a selected identity, every resource it reaches (what_can). Below the
-//! list, the highlighted row's paths as steps. Under `--diff` rows are marked `+` (gained),
-//! `-` (lost: a row that only OLD has, with the path that is gone) or `~` (reached another
-//! way), changed rows first.
+//! Access: for a selected resource, every principal that reaches it (who_can) with what it can
+//! do; for a selected identity, every resource it reaches (what_can). Rows are in natural order
+//! (`user2` before `user10`) under a header; each operation has a column with a one-letter code
+//! (the legend is in `?` and the operations are named in full, as the CLI names them, on the
+//! Paths pane's first line). Below the list, the highlighted row's paths as steps. Under
+//! `--diff` rows are marked `+` (gained), `-` (lost: a row that only OLD has, with the path that
+//! is gone) or `~` (reached another way), changed rows first.
 
+use crate::engine::action::OPERATIONS;
 use crate::engine::{Engine, Reached, WhatCan, WhoCan};
 use crate::finding::Severity;
 use crate::model::{PrincipalId, PrincipalKind, ScopeId};
@@ -12,9 +15,9 @@ use crate::tui::marks::{Mark, RowDiff};
 use crate::tui::mask::show;
 use crate::tui::panes::kind_tag;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::frame::{block, list_pane};
-use crate::tui::widgets::path_view::{gone_lines, lines, PathView};
-use crate::tui::widgets::text::{fit, highlighted, with_tag};
+use crate::tui::widgets::frame::{block, list_pane_with_header};
+use crate::tui::widgets::path_view::{gone_lines, lines_owned, PathView};
+use crate::tui::widgets::text::{fit, highlighted, natural_key, with_tag, with_tags, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -26,7 +29,9 @@ pub struct AccessRow {
     /// Principal kind (who_can) or None for a resource (what_can).
     pub kind: Option<PrincipalKind>,
     pub tag: String,
-    /// What it can do, e.g. `read write score`.
+    /// The operations it can perform, as the CLI names them (`read`, `read-blobs`…).
+    pub ops: Vec<String>,
+    /// `ops` joined with spaces.
     pub actions: String,
     pub paths: Vec<PathView>,
     pub more: usize,
@@ -60,29 +65,114 @@ pub struct AccessPane {
     pub paths_scroll: (usize, usize),
     /// `--policy`: rows that break a policy rule, as (principal, resource), marked `!`.
     pub flagged: Vec<(Option<PrincipalId>, Option<ScopeId>)>,
+    /// Paths pane cursor (when it has focus): (the row it applies to, line).
+    pub paths_line: (usize, usize),
+    /// The operations with a column, in the order of `OPERATIONS`.
+    pub columns: Vec<String>,
+    /// The engine is working on the list (the message says what).
+    pub waiting: bool,
+    /// The row whose paths were asked for.
+    pub asked_paths: Option<usize>,
+    /// The spinner's frame (set by the app while the engine works).
+    pub spin: usize,
+}
+
+/// The one-letter code of an operation in the Access columns (the legend is in `?`).
+pub fn code(op: &str) -> char {
+    match op {
+        "read" => 'r',
+        "write" => 'w',
+        "delete" => 'd',
+        "score" => 's',
+        "list-keys" => 'k',
+        "regenerate-keys" => 'g',
+        "get-token" => 't',
+        "read-blobs" => 'b',
+        "write-blobs" => 'B',
+        "pull-image" => 'p',
+        "push-image" => 'P',
+        "read-secrets" => 'x',
+        "read-connection-secrets" => 'c',
+        "assign-identity" => 'i',
+        "submit-job" => 'j',
+        "studio-deploy" => 'u',
+        _ => '*',
+    }
+}
+
+/// What the Paths pane shows: its lines and, for each, the path and step it belongs to.
+pub struct PathsBody {
+    pub lines: Vec<Line<'static>>,
+    /// (path, step) of each line: None for a heading or note; (p, None) for a path's head.
+    pub owners: Vec<Option<(usize, Option<usize>)>>,
+}
+
+impl PathsBody {
+    /// The lines where a path starts.
+    pub fn heads(&self) -> Vec<usize> {
+        self.owners
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| matches!(o, Some((_, None))))
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 impl AccessPane {
     pub fn new() -> AccessPane {
         AccessPane {
             title: "Access".into(),
-            message: Some("Select a resource or an identity (Enter) to see access.".into()),
+            message: Some("Select a resource or an identity (Enter).".into()),
             ..AccessPane::default()
         }
     }
 
-    fn set_rows(&mut self, title: String, rows: Vec<AccessRow>, notes: Vec<String>) {
+    /// The list cleared while the engine works out `title`'s rows (`what` says so).
+    pub fn pending(&mut self, title: String, what: String) {
+        self.set_rows(title, Vec::new(), Vec::new(), None);
+        self.message = Some(format!("{what}… (select something else to cancel)"));
+        self.waiting = true;
+    }
+
+    fn set_rows(
+        &mut self,
+        title: String,
+        mut rows: Vec<AccessRow>,
+        notes: Vec<String>,
+        empty: Option<String>,
+    ) {
+        rows.sort_by_cached_key(|r| natural_key(&r.name));
         let hay = rows.iter().map(|r| r.name.clone()).collect();
         self.title = title;
-        self.message = rows
-            .is_empty()
-            .then(|| "Nobody reaches it by any path reach knows.".to_string());
+        self.waiting = false;
+        self.asked_paths = None;
+        self.message = rows.is_empty().then(|| {
+            empty.unwrap_or_else(|| "Nobody reaches it by any path reach knows.".to_string())
+        });
+        let mut cols: Vec<&str> = Vec::new();
+        for r in &rows {
+            for o in &r.ops {
+                if !cols.contains(&o.as_str()) {
+                    cols.push(o);
+                }
+            }
+        }
+        let rank = |o: &str| {
+            OPERATIONS
+                .iter()
+                .position(|x| *x == o)
+                .unwrap_or(usize::MAX)
+        };
+        cols.sort_by_key(|o| rank(o));
+        self.columns = cols.into_iter().map(str::to_string).collect();
         self.rows = rows;
         self.notes = notes.iter().map(|n| show(n).into_owned()).collect();
         let h = self.list.cursor.height;
         self.list = Listing::new(hay);
         self.list.set_height(h);
         self.paths_scroll = (0, 0);
+        self.paths_line = (0, 0);
     }
 
     pub fn show_who_can(&mut self, w: &WhoCan, action: Option<&str>) {
@@ -93,7 +183,8 @@ impl AccessPane {
                 name: show(&pa.principal.name).into_owned(),
                 kind: Some(pa.principal.kind),
                 tag: String::new(),
-                actions: short_ops(&pa.actions),
+                ops: pa.actions.clone(),
+                actions: pa.actions.join(" "),
                 paths: pa.paths.iter().map(PathView::of).collect(),
                 more: pa.more_paths,
                 principal: Some(pa.principal.pid),
@@ -108,7 +199,7 @@ impl AccessPane {
             show(&w.resource.name),
             action.unwrap_or("all actions")
         );
-        self.set_rows(title, rows, w.notes.clone());
+        self.set_rows(title, rows, w.notes.clone(), None);
     }
 
     pub fn show_what_can(&mut self, e: &Engine, w: &WhatCan, action: Option<&str>) {
@@ -119,7 +210,8 @@ impl AccessPane {
                 name: show(&ra.resource.name).into_owned(),
                 kind: None,
                 tag: ra.resource.kind.word().to_string(),
-                actions: short_ops(&ra.actions),
+                ops: ra.actions.clone(),
+                actions: ra.actions.join(" "),
                 paths: ra.paths.iter().map(PathView::of).collect(),
                 more: ra.more_paths,
                 principal: None,
@@ -134,12 +226,13 @@ impl AccessPane {
                 diff: None,
             })
             .collect();
-        let title = format!(
-            "{} reaches · {}",
-            show(&w.principal.name),
-            action.unwrap_or("all actions")
-        );
-        self.set_rows(title, rows, w.notes.clone());
+        let name = show(&w.principal.name);
+        let title = format!("What {name} reaches · {}", action.unwrap_or("all actions"));
+        let empty = match action {
+            Some(op) => format!("{name} cannot {op} anything by any path reach knows."),
+            None => format!("{name} reaches nothing by any path reach knows."),
+        };
+        self.set_rows(title, rows, w.notes.clone(), Some(empty));
     }
 
     /// Who reaches the resource, without paths yet (`Engine::who_can_summary`): the cheap list
@@ -151,22 +244,23 @@ impl AccessPane {
         notes: Vec<String>,
         action: Option<&str>,
     ) {
-        // thousands of rows share a few sets of operations: each is shortened once
-        let mut shortened: std::collections::HashMap<Vec<String>, String> = Default::default();
+        // thousands of rows share a few sets of operations: each is joined once
+        let mut joined: std::collections::HashMap<Vec<String>, String> = Default::default();
         let rows = rows
             .into_iter()
             .map(|r| AccessRow {
                 name: shown(r.principal.name),
                 kind: Some(r.principal.kind),
                 tag: String::new(),
-                actions: match shortened.get(&r.actions) {
+                actions: match joined.get(&r.actions) {
                     Some(s) => s.clone(),
                     None => {
-                        let s = short_ops(&r.actions);
-                        shortened.insert(r.actions.clone(), s.clone());
+                        let s = r.actions.join(" ");
+                        joined.insert(r.actions.clone(), s.clone());
                         s
                     }
                 },
+                ops: r.actions.clone(),
                 paths: Vec::new(),
                 more: 0,
                 principal: Some(r.principal.pid),
@@ -181,19 +275,29 @@ impl AccessPane {
             show(resource),
             action.unwrap_or("all actions")
         );
-        self.set_rows(title, rows, notes);
+        self.set_rows(title, rows, notes, None);
     }
 
     /// The highlighted row, when its paths are still to be fetched: its principal (who-can
     /// rows) or resource (what-can rows), and the operations.
     pub fn wants_paths(&self) -> Option<(Option<PrincipalId>, Option<ScopeId>, Vec<String>)> {
-        let r = self.current()?;
-        (!r.pending.is_empty()).then(|| (r.principal, r.scope, r.pending.clone()))
+        let row = self.list.current()?;
+        let r = self.rows.get(row)?;
+        let asked = self.asked_paths == Some(row);
+        (!r.pending.is_empty() && !asked).then(|| (r.principal, r.scope, r.pending.clone()))
     }
 
-    /// Give the highlighted row its paths.
+    /// Whether the highlighted row's paths are being worked out.
+    pub fn paths_waiting(&self) -> bool {
+        let row = self.list.current();
+        row.is_some()
+            && self.asked_paths == row
+            && self.current().is_some_and(|r| !r.pending.is_empty())
+    }
+
+    /// Give the highlighted row its paths (when it is the row they were asked for).
     pub fn fill_paths(&mut self, paths: Vec<PathView>, more: usize) {
-        if let Some(i) = self.list.current() {
+        if let Some(i) = self.list.current().filter(|i| self.asked_paths == Some(*i)) {
             let r = &mut self.rows[i];
             r.assumed |= paths.iter().any(|p| p.assumed);
             r.paths = paths;
@@ -211,16 +315,23 @@ impl AccessPane {
         }
         let mut rows = std::mem::take(&mut self.rows);
         rows.extend(lost);
-        rows.sort_by_key(|r| r.mark().map_or(3, |m| m as u8));
+        rows.sort_by_cached_key(|r| (r.mark().map_or(3, |m| m as u8), natural_key(&r.name)));
         let title = self.title.clone();
         let notes = std::mem::take(&mut self.notes);
-        self.set_rows(title, rows, Vec::new());
+        self.set_rows(title, rows, Vec::new(), None);
+        // changed rows first (set_rows sorts by name only)
+        self.rows
+            .sort_by_cached_key(|r| (r.mark().map_or(3, |m| m as u8), natural_key(&r.name)));
+        let hay = self.rows.iter().map(|r| r.name.clone()).collect();
+        let h = self.list.cursor.height;
+        self.list = Listing::new(hay);
+        self.list.set_height(h);
         // notes were escaped when first set
         self.notes = notes;
     }
 
     pub fn show_error(&mut self, title: String, msg: &str) {
-        self.set_rows(title, Vec::new(), Vec::new());
+        self.set_rows(title, Vec::new(), Vec::new(), None);
         self.message = Some(show(msg).into_owned());
     }
 
@@ -234,35 +345,87 @@ impl AccessPane {
         paths_area: Rect,
         buf: &mut Buffer,
         theme: &Theme,
-        focused: bool,
+        focus: (bool, bool),
     ) {
+        let (focused, paths_focused) = focus;
+        if list_area.width > 0 {
+            self.render_list(list_area, buf, theme, focused);
+        }
+        if paths_area.width > 0 {
+            self.render_paths(paths_area, buf, theme, paths_focused);
+        }
+    }
+
+    fn render_list(&self, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
         let title = if self.rows.is_empty() {
             self.title.clone()
         } else {
-            format!("{} ({})", self.title, self.rows.len())
+            format!("{} ({})", self.title, thousands(self.rows.len()))
         };
         if let Some(msg) = &self.message {
-            let b = block(&title, focused, theme, list_area.width);
-            let inner = b.inner(list_area);
-            b.render(list_area, buf);
-            let l = fit(
-                vec![Span::styled(msg.clone(), theme.dim())],
-                inner.width as usize,
-                theme.glyphs.ellipsis,
-            );
+            let b = block(&title, focused, theme, area.width);
+            let inner = b.inner(area);
+            b.render(area, buf);
+            let mut spans = Vec::new();
+            if self.waiting {
+                let g = theme.glyphs.spinner;
+                spans.push(Span::styled(
+                    format!("{} ", g[self.spin % g.len()]),
+                    theme.key(),
+                ));
+            }
+            spans.push(Span::styled(msg.clone(), theme.dim()));
+            let l = fit(spans, inner.width as usize, theme.glyphs.ellipsis);
             buf.set_line(inner.x + 1, inner.y, &l, inner.width.saturating_sub(1));
-        } else {
-            list_pane(
-                list_area,
-                buf,
-                theme,
-                focused,
-                &title,
-                &self.list,
-                |i, hl, w| self.row_line(i, hl, w, theme),
-            );
+            return;
         }
-        self.render_paths(paths_area, buf, theme);
+        // the width the rows get (inside the borders, after the cursor column)
+        let header = self.header(area.width.saturating_sub(4) as usize, theme);
+        list_pane_with_header(
+            area,
+            buf,
+            theme,
+            focused,
+            &title,
+            &self.list,
+            header,
+            |i, hl, w| self.row_line(i, hl, w, theme),
+        );
+    }
+
+    /// The width of the operation columns (2 columns each), when they leave the name room.
+    fn columns_width(&self, w: usize) -> usize {
+        let n = self.columns.len() * 2;
+        if w >= n + 12 {
+            n
+        } else {
+            0
+        }
+    }
+
+    /// `     NAME                         r w k b B` (the codes over their columns).
+    fn header(&self, w: usize, theme: &Theme) -> Line<'static> {
+        let cols = self.columns_width(w);
+        let first = if self.rows.iter().any(|r| r.kind.is_none()) {
+            "RESOURCE"
+        } else {
+            "PRINCIPAL"
+        };
+        let codes: String = self
+            .columns
+            .iter()
+            .map(|o| format!(" {}", code(o)))
+            .collect();
+        let left = Span::styled(format!("   {first}"), theme.heading());
+        if cols == 0 {
+            return fit(vec![left], w, theme.glyphs.ellipsis);
+        }
+        with_tag(
+            vec![left],
+            Span::styled(codes, theme.heading()),
+            w,
+            theme.glyphs.ellipsis,
+        )
     }
 
     fn row_line(&self, i: usize, hl: &[usize], w: usize, theme: &Theme) -> Line<'static> {
@@ -289,38 +452,81 @@ impl AccessPane {
         if r.kind.is_none() {
             left.push(Span::styled(format!(" {}", r.tag), theme.kind_tag()));
         }
-        // the name keeps at least half the row; the summary gives way first
-        let name_w = crate::tui::widgets::text::width(&r.name).min((w / 2).max(16));
-        let room = w.saturating_sub(name_w + 5 + r.tag.len());
-        let ops = crate::tui::widgets::text::truncate(&r.actions, room, theme.glyphs.ellipsis);
-        let right = Span::styled(ops, theme.actions());
-        with_tag(left, right, w, theme.glyphs.ellipsis)
+        if self.columns_width(w) == 0 {
+            return fit(left, w, theme.glyphs.ellipsis);
+        }
+        let none = if theme.ascii() { "." } else { "·" };
+        let mut cells = Vec::new();
+        for o in &self.columns {
+            let has = r.ops.iter().any(|x| x == o);
+            cells.push(Span::raw(" "));
+            cells.push(if has {
+                Span::styled(code(o).to_string(), theme.actions())
+            } else {
+                Span::styled(none, theme.dim())
+            });
+        }
+        with_tags(left, cells, w, theme.glyphs.ellipsis)
     }
 
     /// The Paths pane's lines for the highlighted row at `w` columns.
     pub fn path_lines(&self, w: usize, theme: &Theme) -> Vec<Line<'static>> {
-        let mut ls = match self.current() {
-            Some(r) => {
-                let mut ls = Vec::new();
-                if let Some(d) = &r.diff {
-                    ls.extend(diff_lines(d, w, theme));
-                }
-                ls.extend(lines(&r.paths, r.more, w, theme));
-                if let Some(d) = &r.diff {
-                    ls.extend(gone_lines(&d.gone, w, theme));
-                }
-                ls
-            }
-            None => Vec::new(),
+        self.paths_body_lines(w, theme).lines
+    }
+
+    /// The Paths pane's lines, with the path and step each belongs to: the row's operations in
+    /// full, what changed under `--diff`, the paths, the paths gone, the notes.
+    pub fn paths_body_lines(&self, w: usize, theme: &Theme) -> PathsBody {
+        let mut body = PathsBody {
+            lines: Vec::new(),
+            owners: Vec::new(),
         };
+        let other = |body: &mut PathsBody, ls: Vec<Line<'static>>| {
+            body.owners.extend(ls.iter().map(|_| None));
+            body.lines.extend(ls);
+        };
+        if let Some(r) = self.current() {
+            if let Some(d) = &r.diff {
+                other(&mut body, diff_lines(d, w, theme));
+            }
+            if !r.ops.is_empty() {
+                let can = wrap(
+                    vec![
+                        Span::styled("can: ", theme.dim()),
+                        Span::styled(r.ops.join(" "), theme.actions()),
+                    ],
+                    w,
+                    5,
+                    theme.glyphs.ellipsis,
+                );
+                other(&mut body, can);
+            }
+            if self.paths_waiting() {
+                let g = theme.glyphs.spinner;
+                other(
+                    &mut body,
+                    vec![Line::from(vec![
+                        Span::styled(format!("{} ", g[self.spin % g.len()]), theme.key()),
+                        Span::styled("finding the paths…", theme.dim()),
+                    ])],
+                );
+            }
+            let (ls, owners) = lines_owned(&r.paths, r.more, w, theme);
+            body.lines.extend(ls);
+            body.owners.extend(owners);
+            if let Some(d) = &r.diff {
+                other(&mut body, gone_lines(&d.gone, w, theme));
+            }
+        }
         for n in &self.notes {
-            ls.push(fit(
+            let l = fit(
                 vec![Span::styled(format!("note: {n}"), theme.dim())],
                 w,
                 theme.glyphs.ellipsis,
-            ));
+            );
+            other(&mut body, vec![l]);
         }
-        ls
+        body
     }
 
     /// The Paths pane's text width and height for its area.
@@ -337,6 +543,41 @@ impl AccessPane {
             Some(row) if row == self.paths_scroll.0 => self.paths_scroll.1,
             _ => 0,
         }
+    }
+
+    /// The Paths cursor line (0 on another row than the one it was moved on).
+    pub fn paths_cursor(&self) -> usize {
+        match self.list.current() {
+            Some(row) if row == self.paths_line.0 => self.paths_line.1,
+            _ => 0,
+        }
+    }
+
+    /// Put the Paths cursor on `line` of `total`, scrolled into a view of `h` lines.
+    pub fn set_paths_cursor(&mut self, line: usize, total: usize, h: usize) {
+        let Some(row) = self.list.current() else {
+            return;
+        };
+        let line = line.min(total.saturating_sub(1));
+        self.paths_line = (row, line);
+        let first = crate::tui::cursor::visible_offset(self.paths_offset(), line, h);
+        self.paths_scroll = (row, first);
+    }
+
+    /// Move the Paths cursor (the pane has focus).
+    pub fn move_paths_cursor(&mut self, m: crate::tui::cursor::Move, total: usize, h: usize) {
+        use crate::tui::cursor::Move;
+        let at = self.paths_cursor();
+        let page = h.max(2) - 1;
+        let next = match m {
+            Move::Up => at.saturating_sub(1),
+            Move::Down => at + 1,
+            Move::PageUp => at.saturating_sub(page),
+            Move::PageDown => at + page,
+            Move::Top => 0,
+            Move::Bottom => total,
+        };
+        self.set_paths_cursor(next, total, h);
     }
 
     /// Scroll the Paths pane of the highlighted row, within `total` lines in `h` rows.
@@ -359,7 +600,7 @@ impl AccessPane {
         self.paths_scroll = (row, next.min(last));
     }
 
-    fn render_paths(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    fn render_paths(&self, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
         let cur = self.current();
         let title = match cur {
             Some(r) => match r.diff.as_ref().map_or(0, |d| d.gone.len()) {
@@ -368,18 +609,31 @@ impl AccessPane {
             },
             None => "Paths".to_string(),
         };
-        let b = block(&title, false, theme, area.width);
+        let b = block(&title, focused, theme, area.width);
         let inner = b.inner(area);
         b.render(area, buf);
         let (w, h) = Self::paths_body(area);
         let ls = self.path_lines(w, theme);
-        let start = self.paths_offset().min(ls.len().saturating_sub(h));
-        for (y, l) in ls.iter().skip(start).take(h).enumerate() {
-            buf.set_line(inner.x + 1, inner.y + y as u16, l, w as u16);
+        let cursor = self.paths_cursor();
+        let mut start = self.paths_offset().min(ls.len().saturating_sub(h));
+        if focused {
+            start = crate::tui::cursor::visible_offset(start, cursor, h);
         }
-        if ls.len() > h && area.width > 20 {
-            // where we are, and the keys that scroll (J/K), in the bottom border
-            let more = format!(" {}/{} J/K ", (start + h).min(ls.len()), ls.len());
+        for (y, l) in ls.iter().enumerate().skip(start).take(h) {
+            let row = inner.y + (y - start) as u16;
+            buf.set_line(inner.x + 1, row, l, w as u16);
+            if focused && y == cursor {
+                buf.set_string(inner.x, row, theme.glyphs.cursor, theme.text());
+                buf.set_style(
+                    Rect::new(inner.x, row, inner.width, 1),
+                    theme.selected(true),
+                );
+            }
+        }
+        if ls.len() > h && area.width > 24 {
+            // where we are, and the keys that move (5 focuses; J/K from elsewhere)
+            let keys = if focused { "n/N j/k" } else { "J/K 5" };
+            let more = format!(" {}/{} {keys} ", (start + h).min(ls.len()), ls.len());
             let x = area.x + area.width.saturating_sub(more.len() as u16 + 1);
             buf.set_string(x, area.y + area.height - 1, more, theme.dim());
         }
@@ -404,7 +658,6 @@ fn diff_lines(d: &RowDiff, w: usize, theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// What a principal can do, in short words: `read write score keys`.
 /// `show` of a name that is not needed after: moved when it shows as it is.
 fn shown(name: String) -> String {
     match show(&name) {
@@ -413,28 +666,31 @@ fn shown(name: String) -> String {
     }
 }
 
-pub fn short_ops(ops: &[String]) -> String {
-    ops.iter()
-        .map(|o| short_op(o))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// `12,275`.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
-/// One operation in a short word: `list-keys` → `keys`.
-pub fn short_op(o: &str) -> &str {
-    match o {
-        "delete" => "del",
-        "list-keys" => "keys",
-        "regenerate-keys" => "regen",
-        "get-token" => "token",
-        "read-blobs" => "data-r",
-        "write-blobs" => "data-w",
-        "pull-image" => "pull",
-        "push-image" => "push",
-        "read-secrets" => "secrets",
-        "read-connection-secrets" => "conn-secrets",
-        "assign-identity" => "assign",
-        "submit-job" => "jobs",
-        other => other,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_with_separators_and_codes_are_distinct() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(12_275), "12,275");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        let codes: std::collections::HashSet<char> = OPERATIONS.iter().map(|o| code(o)).collect();
+        assert_eq!(codes.len(), OPERATIONS.len());
+        assert!(!codes.contains(&'*'));
     }
 }

@@ -109,6 +109,24 @@ impl EdgesPane {
     }
 }
 
+/// The highlighted edge in full, for the hint line (the pane cuts long names): principal,
+/// role, scope, how it is held, and the config entry.
+pub fn detail(r: &EdgeRow, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(r.name.clone(), theme.principal(r.kind)),
+        Span::styled(format!(" {} ", theme.glyphs.arrow), theme.dim()),
+        Span::styled(r.role.clone(), theme.role()),
+        Span::styled(if r.attach { " " } else { " @ " }, theme.dim()),
+        Span::styled(r.scope_label.clone(), theme.resource()),
+    ];
+    if let Some(via) = &r.inherited {
+        spans.push(Span::styled(format!(" ({via})"), theme.inherited()));
+    }
+    spans.push(Span::styled(format!("  [{}]", r.source), theme.source()));
+    spans
+}
+
 fn assignment_row(m: &Model, a: &crate::model::Assignment, inherited: Option<String>) -> EdgeRow {
     let p = m.principal(a.principal);
     EdgeRow {

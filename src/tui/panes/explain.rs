@@ -28,6 +28,8 @@ pub struct ExplainView {
     /// The pair explained (for `f`); set by the app.
     pub pair: Option<(PrincipalId, ScopeId)>,
     pub scroll: usize,
+    /// The row's other operations, explained after this one (an Access row for all actions).
+    pub also: Vec<ExplainView>,
 }
 
 impl ExplainView {
@@ -49,6 +51,7 @@ impl ExplainView {
             fixes: x.fixes.len(),
             pair: None,
             scroll: 0,
+            also: Vec::new(),
         }
     }
 
@@ -76,6 +79,10 @@ impl ExplainView {
         }
         for n in &self.notes {
             s.push_str(&format!("note: {n}\n"));
+        }
+        for x in &self.also {
+            s.push('\n');
+            s.push_str(&x.plain());
         }
         s
     }
@@ -155,14 +162,23 @@ impl ExplainView {
                 theme.glyphs.ellipsis,
             ));
         }
+        for x in &self.also {
+            out.push(Line::default());
+            out.extend(x.lines(width, theme));
+        }
         out
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let r = popup(area, buf, 100, 30);
         let w = r.width.saturating_sub(4) as usize;
+        let ops = if self.also.is_empty() {
+            String::new()
+        } else {
+            format!(" · {} operations", self.also.len() + 1)
+        };
         let title = format!(
-            "Explain: {} {} {}",
+            "Explain: {} {} {}{ops}",
             self.principal, theme.glyphs.arrow, self.resource
         );
         scrolled_lines(r, buf, theme, &title, &self.lines(w, theme), self.scroll);

@@ -32,6 +32,8 @@ pub struct FindingsPane {
     pub list: Listing,
     /// `--diff` is on: rows show a marker column.
     pub diff: bool,
+    /// First line of the highlighted finding's detail shown (J/K scroll it).
+    pub detail_scroll: usize,
 }
 
 impl FindingsPane {
@@ -72,6 +74,7 @@ impl FindingsPane {
             rows,
             list: Listing::new(hay),
             diff: false,
+            detail_scroll: 0,
         }
     }
 
@@ -101,6 +104,18 @@ impl FindingsPane {
 
     const DETAIL: usize = 6;
 
+    /// Scroll the detail of the highlighted finding (its lines are wrapped at draw time, so
+    /// the end is clamped there).
+    pub fn scroll_detail(&mut self, m: crate::tui::cursor::Move) {
+        use crate::tui::cursor::Move;
+        self.detail_scroll = match m {
+            Move::Up | Move::PageUp => self.detail_scroll.saturating_sub(1),
+            Move::Down | Move::PageDown => self.detail_scroll + 1,
+            Move::Top => 0,
+            Move::Bottom => usize::MAX / 2,
+        };
+    }
+
     pub fn render(&self, screen: Rect, buf: &mut Buffer, theme: &Theme) {
         let a = Self::area(screen);
         let r = popup(screen, buf, a.width, a.height);
@@ -113,7 +128,7 @@ impl FindingsPane {
             String::new()
         };
         let title = format!(
-            "Findings ({}: {} errors, {} warnings{changes}) · Enter shows the subject",
+            "Findings ({}: {} errors, {} warnings{changes}) · / filters · Enter shows it",
             self.present().count(),
             self.count(Severity::Error),
             self.count(Severity::Warning)
@@ -164,10 +179,7 @@ impl FindingsPane {
                 theme.diff(m),
             ));
         }
-        head.push(Span::styled(
-            format!("{}  subject: {}", f.source, f.subject),
-            theme.source(),
-        ));
+        head.push(Span::styled(f.source.clone(), theme.source()));
         let mut ls = vec![fit(head, w, theme.glyphs.ellipsis)];
         ls.extend(wrap(
             vec![
@@ -178,9 +190,24 @@ impl FindingsPane {
             2,
             theme.glyphs.ellipsis,
         ));
+        ls.extend(wrap(
+            vec![Span::styled(
+                format!("subject: {}", f.subject),
+                theme.source(),
+            )],
+            w,
+            9,
+            theme.glyphs.ellipsis,
+        ));
         let inner_h = detail.height.saturating_sub(2) as usize;
-        for (y, l) in ls.iter().take(inner_h).enumerate() {
+        let start = self.detail_scroll.min(ls.len().saturating_sub(inner_h));
+        for (y, l) in ls.iter().skip(start).take(inner_h).enumerate() {
             buf.set_line(detail.x + 2, detail.y + 1 + y as u16, l, w as u16);
+        }
+        if ls.len() > inner_h {
+            let more = format!(" {}/{} J/K ", (start + inner_h).min(ls.len()), ls.len());
+            let x = detail.x + detail.width.saturating_sub(more.len() as u16 + 1);
+            buf.set_string(x, detail.y + detail.height - 1, more, theme.dim());
         }
     }
 }

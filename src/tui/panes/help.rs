@@ -52,12 +52,22 @@ impl HelpView {
         out.push(Line::raw(
             "  + - ~          --diff: access gained, lost, reached another way since OLD",
         ));
+        out.push(Line::from(Span::styled(
+            "Access columns (operations as the CLI names them)",
+            theme.heading(),
+        )));
+        let ops = crate::engine::action::OPERATIONS;
+        for pair in ops.chunks(2) {
+            let cell = |o: &str| format!("  {}  {o:<24}", crate::tui::panes::access::code(o));
+            let text: String = pair.iter().map(|o| cell(o)).collect();
+            out.push(Line::raw(text.trim_end().to_string()));
+        }
         out
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let lines = Self::lines(theme);
         let r = popup(area, buf, 84, lines.len() as u16 + 2);
-        scrolled_lines(r, buf, theme, "Help · Esc closes", &lines, self.scroll);
+        scrolled_lines(r, buf, theme, "Help · Esc or q closes", &lines, self.scroll);
     }
 }

@@ -2,6 +2,7 @@
 //! app moves data between them through `update`.
 
 pub mod access;
+pub mod command;
 pub mod edges;
 pub mod explain;
 pub mod findings;

@@ -1,6 +1,6 @@
-//! The action picker: all actions (a summary per principal), or one operation name.
+//! The action picker: all actions (a summary per principal), or one operation that applies to
+//! the selected kind (every operation for an identity).
 
-use crate::engine::action::OPERATIONS;
 use crate::tui::cursor::Cursor;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{block, popup};
@@ -15,11 +15,25 @@ pub const ALL: &str = "all actions (summary)";
 #[derive(Debug, Default)]
 pub struct Picker {
     pub cursor: Cursor,
+    /// The operations offered.
+    pub ops: Vec<&'static str>,
 }
 
 impl Picker {
-    pub fn len() -> usize {
-        OPERATIONS.len() + 1
+    /// Offer these operations (the app passes those that apply to the selected resource).
+    pub fn with_ops(ops: Vec<&'static str>) -> Picker {
+        Picker {
+            cursor: Cursor::default(),
+            ops,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ops.len() + 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
     }
 
     /// The choice at the cursor: None = all actions.
@@ -27,23 +41,27 @@ impl Picker {
         self.cursor
             .selected
             .checked_sub(1)
-            .and_then(|i| OPERATIONS.get(i).copied())
+            .and_then(|i| self.ops.get(i).copied())
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let r = popup(area, buf, 34, Self::len() as u16 + 2);
+        let r = popup(area, buf, 34, self.len() as u16 + 2);
         let b = block("Action", true, theme, r.width);
         let inner = b.inner(r);
         b.render(r, buf);
         VirtualList {
-            total: Self::len(),
+            total: self.len(),
             offset: self.cursor.offset,
             selected: Some(self.cursor.selected),
             focused: true,
             theme,
         }
         .render(inner, buf, |i, _| {
-            Line::raw(if i == 0 { ALL } else { OPERATIONS[i - 1] })
+            Line::raw(if i == 0 {
+                ALL
+            } else {
+                self.ops.get(i - 1).copied().unwrap_or("")
+            })
         });
     }
 }

@@ -2,6 +2,7 @@
 //! focused), the filter query in the bottom border, and the virtual list inside.
 
 use crate::tui::listing::Listing;
+use crate::tui::panes::access::thousands;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::truncate;
 use crate::tui::widgets::virtual_list::VirtualList;
@@ -31,7 +32,7 @@ pub fn block<'a>(title: &str, focused: bool, theme: &Theme, width: u16) -> Block
         .title(Span::styled(format!(" {t} "), theme.title(focused)))
 }
 
-/// Draw a list pane: block, filter line, and the visible rows built by `row`.
+/// Draw a list pane: block, filter line, position, and the visible rows built by `row`.
 pub fn list_pane<'a>(
     area: Rect,
     buf: &mut Buffer,
@@ -41,6 +42,34 @@ pub fn list_pane<'a>(
     listing: &Listing,
     row: impl Fn(usize, &[usize], usize) -> Line<'a>,
 ) {
+    list_pane_with_header(
+        area,
+        buf,
+        theme,
+        focused,
+        title,
+        listing,
+        Line::default(),
+        row,
+    )
+}
+
+/// `list_pane` with a header row above the rows (none when `header` is empty). The bottom
+/// border shows the filter (left) and where the cursor is, `123/12,275` (right).
+#[allow(clippy::too_many_arguments)]
+pub fn list_pane_with_header<'a>(
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+    focused: bool,
+    title: &str,
+    listing: &Listing,
+    header: Line<'a>,
+    row: impl Fn(usize, &[usize], usize) -> Line<'a>,
+) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
     let mut b = block(title, focused, theme, area.width);
     let f = &listing.filter;
     if f.editing || f.is_active() {
@@ -53,8 +82,23 @@ pub fn list_pane<'a>(
         );
         b = b.title_bottom(Line::from(Span::styled(q, theme.key())));
     }
-    let inner = b.inner(area);
+    let n = listing.len();
+    if n > 0 && area.width > 30 {
+        let at = format!(
+            " {}/{} ",
+            thousands(listing.cursor.selected + 1),
+            thousands(n)
+        );
+        b = b.title_bottom(Line::from(Span::styled(at, theme.dim())).right_aligned());
+    }
+    let mut inner = b.inner(area);
     b.render(area, buf);
+    if header.width() > 0 && inner.height > 1 {
+        // over the rows, which start after the cursor column
+        buf.set_line(inner.x + 2, inner.y, &header, inner.width.saturating_sub(2));
+        inner.y += 1;
+        inner.height -= 1;
+    }
     if listing.is_empty() {
         let msg = if f.is_active() { "no match" } else { "(none)" };
         buf.set_string(inner.x + 2, inner.y, msg, theme.dim());

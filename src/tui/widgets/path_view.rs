@@ -11,6 +11,9 @@ use ratatui::text::{Line, Span};
 pub struct StepView {
     pub rule: &'static str,
     pub text: String,
+    /// The text as the engine wrote it (not escaped or masked): what Enter on the step looks
+    /// names up in.
+    pub raw: String,
     pub source: String,
     /// Depends on a what-if assumption.
     pub assumed: bool,
@@ -34,6 +37,7 @@ impl PathView {
                 .map(|s| StepView {
                     rule: s.rule,
                     text: show(&s.text).into_owned(),
+                    raw: s.text.clone(),
                     source: show(&s.source.to_string()).into_owned(),
                     assumed: s.assumed,
                 })
@@ -87,7 +91,19 @@ fn rule_col(paths: &[PathView]) -> usize {
 
 /// Lines for `paths` in `width` columns.
 pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let mut out = steps(paths, width, theme, |i, p| {
+    lines_owned(paths, more, width, theme).0
+}
+
+/// `lines`, with the (path, step) each line belongs to (None: not a path's line; a path's head
+/// has no step).
+#[allow(clippy::type_complexity)]
+pub fn lines_owned(
+    paths: &[PathView],
+    more: usize,
+    width: usize,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, Vec<Option<(usize, Option<usize>)>>) {
+    let (mut out, mut owners) = steps(paths, width, theme, |i, p| {
         let mut head = vec![Span::styled(
             p.head(i + 1, theme.glyphs.sep),
             theme.heading(),
@@ -105,14 +121,15 @@ pub fn lines(paths: &[PathView], more: usize, width: usize, theme: &Theme) -> Ve
             format!("{} {more} more path(s) not shown", theme.glyphs.ellipsis),
             theme.dim(),
         )));
+        owners.push(None);
     }
-    out
+    (out, owners)
 }
 
 /// `--diff`: the paths that are gone (`- gone path 1 · write`), in `width` columns.
 pub fn gone_lines(paths: &[PathView], width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let lost = crate::tui::marks::Mark::Lost;
-    steps(paths, width, theme, |i, p| {
+    let (ls, _) = steps(paths, width, theme, |i, p| {
         vec![
             Span::styled(format!("{} ", lost.glyph()), theme.diff(lost)),
             Span::styled(
@@ -120,21 +137,25 @@ pub fn gone_lines(paths: &[PathView], width: usize, theme: &Theme) -> Vec<Line<'
                 theme.heading().patch(theme.diff(lost)),
             ),
         ]
-    })
+    });
+    ls
 }
 
-/// Each path as its head (from `head`) and its steps.
+/// Each path as its head (from `head`) and its steps, with the (path, step) of each line.
+#[allow(clippy::type_complexity)]
 fn steps(
     paths: &[PathView],
     width: usize,
     theme: &Theme,
     head: impl Fn(usize, &PathView) -> Vec<Span<'static>>,
-) -> Vec<Line<'static>> {
+) -> (Vec<Line<'static>>, Vec<Option<(usize, Option<usize>)>>) {
     let col = rule_col(paths);
     let mut out = Vec::new();
+    let mut owners = Vec::new();
     for (i, p) in paths.iter().enumerate() {
         out.push(Line::from(head(i, p)));
-        for s in &p.steps {
+        owners.push(Some((i, None)));
+        for (k, s) in p.steps.iter().enumerate() {
             let rule_style = if s.assumed {
                 theme.assumed()
             } else {
@@ -148,8 +169,10 @@ fn steps(
             if !s.text.ends_with(&format!("[{}]", s.source)) {
                 spans.push(Span::styled(format!(" [{}]", s.source), theme.source()));
             }
-            out.extend(wrap(spans, width, col + 1, theme.glyphs.ellipsis));
+            let wrapped = wrap(spans, width, col + 1, theme.glyphs.ellipsis);
+            owners.extend(wrapped.iter().map(|_| Some((i, Some(k)))));
+            out.extend(wrapped);
         }
     }
-    out
+    (out, owners)
 }

@@ -169,9 +169,51 @@ pub fn wrap<'a>(spans: Vec<Span<'a>>, max: usize, indent: usize, ellipsis: &str)
     lines
 }
 
+/// A key that sorts names naturally: runs of digits by their value (`user2` before `user10`),
+/// the rest case-insensitively, digits before letters.
+pub fn natural_key(s: &str) -> Vec<(u8, usize, String)> {
+    let mut key = Vec::new();
+    let mut run = String::new();
+    let mut digits = false;
+    let flush = |run: &mut String, digits: bool, key: &mut Vec<(u8, usize, String)>| {
+        if run.is_empty() {
+            return;
+        }
+        if digits {
+            let t = run.trim_start_matches('0');
+            key.push((0, t.len(), t.to_string()));
+        } else {
+            key.push((1, 0, run.to_lowercase()));
+        }
+        run.clear();
+    };
+    for c in s.chars() {
+        let d = c.is_ascii_digit();
+        if d != digits {
+            flush(&mut run, digits, &mut key);
+            digits = d;
+        }
+        run.push(c);
+    }
+    flush(&mut run, digits, &mut key);
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_puts_user2_before_user10() {
+        let mut v = vec![
+            "user10", "User2", "user1", "user02b", "alice", "user", "9lives",
+        ];
+        v.sort_by_cached_key(|s| natural_key(s));
+        assert_eq!(
+            v,
+            vec!["9lives", "alice", "user", "user1", "User2", "user02b", "user10"]
+        );
+    }
 
     #[test]
     fn truncates_with_ellipsis() {
