@@ -225,29 +225,27 @@ fn pim_schedules_are_recognised_and_never_standing_access() {
 
 #[test]
 fn az_ml_datastore_list_says_the_credential_type_is_unknown() {
-    let m = model_of(&["az-ml-datastore-list.json"]);
-    let ds = m
-        .scopes
-        .iter()
-        .find(|s| s.kind == reach::model::ResKind::Datastore)
-        .unwrap();
-    let reach::model::Attrs::Datastore(d) = &ds.attrs else {
-        panic!("not a datastore")
+    let credential = |file: &str| {
+        let m = model_of(&[file]);
+        let ds = m
+            .scopes
+            .iter()
+            .find(|s| s.kind == reach::model::ResKind::Datastore)
+            .unwrap();
+        let reach::model::Attrs::Datastore(d) = &ds.attrs else {
+            panic!("not a datastore")
+        };
+        d.credential.clone()
     };
-    assert_eq!(d.credential, reach::load::raw::DatastoreCredential::Unknown);
-    // the REST form keeps it
-    let m = model_of(&["rest-ml-datastore-get.accountkey.json"]);
-    let ds = m
-        .scopes
-        .iter()
-        .find(|s| s.kind == reach::model::ResKind::Datastore)
-        .unwrap();
-    let reach::model::Attrs::Datastore(d) = &ds.attrs else {
-        panic!("not a datastore")
-    };
+    use reach::load::raw::DatastoreCredential;
     assert_eq!(
-        d.credential,
-        reach::load::raw::DatastoreCredential::AccountKey
+        credential("az-ml-datastore-list.json"),
+        DatastoreCredential::Unknown
+    );
+    // the REST form keeps it
+    assert_eq!(
+        credential("rest-ml-datastore-get.accountkey.json"),
+        DatastoreCredential::AccountKey
     );
 }
 

@@ -10,7 +10,6 @@
 //! are not merged: that is a finding, never a silent choice.
 
 use super::build::Builder;
-use super::principal::kind_from_word;
 use super::*;
 use crate::finding::Severity;
 use crate::load::raw::*;
@@ -216,11 +215,7 @@ impl Builder {
             if seen.insert(a.principal_id.as_str(), ()).is_some() {
                 continue;
             }
-            let kind = a
-                .principal_type
-                .as_deref()
-                .and_then(kind_from_word)
-                .unwrap_or(PrincipalKind::User);
+            let kind = super::build_principals::assignment_kind(a);
             let name = a
                 .principal_name
                 .as_deref()

@@ -449,29 +449,11 @@ impl Builder {
                 }
             };
         }
-        // Known only from the assignment export: membership and details unknown.
-        let kind = a
-            .principal_type
-            .as_deref()
-            .and_then(kind_from_word)
-            .unwrap_or(PrincipalKind::User);
-        let name = a
-            .principal_name
-            .clone()
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| {
-                // No name and in no directory export: a deleted identity, or an export gap.
-                let msg = format!("role assignment principal '{}' is in no user, group or service principal export and the assignment gives no name (a deleted identity?); shown by object ID", show(&a.principal_id));
-                self.finding(
-                    "MODEL",
-                    Severity::Info,
-                    msg,
-                    a.principal_id.clone(),
-                    a.source.clone(),
-                );
-                a.principal_id.clone()
-            });
-        let mut pr = Principal::new(kind, name);
+        // Known only from this assignment (every exported one has an identity record, so only
+        // a principal no record describes comes here): membership and details unknown;
+        // `note_unnamed` says so.
+        let kind = assignment_kind(a);
+        let mut pr = Principal::new(kind, a.principal_id.clone());
         pr.object_id = Some(a.principal_id.to_ascii_lowercase());
         if kind == PrincipalKind::Group {
             pr.members_exported = false;
@@ -571,6 +553,14 @@ impl Builder {
         }
         self.m.group_closure = closure;
     }
+}
+
+/// The principal type an assignment export gives (`principalType`), a user when it gives none.
+pub(super) fn assignment_kind(a: &RawAssignment) -> PrincipalKind {
+    a.principal_type
+        .as_deref()
+        .and_then(kind_from_word)
+        .unwrap_or(PrincipalKind::User)
 }
 
 pub(crate) fn looks_like_guid(s: &str) -> bool {

@@ -66,13 +66,7 @@ fn apply_credential(m: &Model, g: &mut AccessGraph) {
         if a.credential == DatastoreCredential::Unknown {
             // `az ml datastore show|list` prints `credentials: {}` whatever is stored: no guess
             let msg = format!("datastore {}: credential type unknown (az ml datastore show/list prints `credentials: {{}}` for every datastore), so reach shows no path through a cached credential; export it with `az rest --method get --url \"https://management.azure.com{}?api-version=2024-04-01\"` to know whether it holds an account key, SAS token or service principal secret", show(&m.scope(d).name), m.scope(d).id);
-            g.finding(Finding::new(
-                "DS-CREDENTIAL",
-                Severity::Warning,
-                msg,
-                m.scope(d).id.to_string(),
-                a.credential_source.clone(),
-            ));
+            credential_finding(m, g, d, a, msg);
             continue;
         }
         let Some(ws) = m.scope(d).workspace else {
@@ -133,14 +127,18 @@ fn apply_credential(m: &Model, g: &mut AccessGraph) {
             _ => {}
         }
         let msg = format!("datastore {} caches {what} in {}: any workspace user who can read datastore secrets (or secrets in the vault) reaches the storage with it, whatever their own roles; consider identity-based access", show(&dn), show(&kvname));
-        g.finding(Finding::new(
-            "DS-CREDENTIAL",
-            Severity::Warning,
-            msg,
-            m.scope(d).id.to_string(),
-            a.credential_source.clone(),
-        ));
+        credential_finding(m, g, d, a, msg);
     }
+}
+
+fn credential_finding(m: &Model, g: &mut AccessGraph, d: ScopeId, a: &DatastoreAttrs, msg: String) {
+    g.finding(Finding::new(
+        "DS-CREDENTIAL",
+        Severity::Warning,
+        msg,
+        m.scope(d).id.to_string(),
+        a.credential_source.clone(),
+    ));
 }
 
 fn apply_kinds(m: &Model, g: &mut AccessGraph) {
