@@ -2,8 +2,10 @@
 //! (the app state, its update calls and full frames into a ratatui `TestBackend`):
 //!
 //! ```text
-//! cargo run --release --example interactive -- DIR [--soak N]
+//! cargo run --release --example interactive -- DIR [--soak N] [--kept-memory MB]
 //! ```
+//!
+//! `--kept-memory MB` holds the engine's kept answers to MB (the TUI's option; default 160).
 //!
 //! - first screen: load, model, rules, app state and the first frame (one cold pass);
 //! - warm-up: the TUI starts the engine's background warm-up once the first screen is drawn; a
@@ -62,6 +64,10 @@ fn main() {
         Some(i) => args[i + 1].parse().expect("--soak N"),
         None => 2000,
     };
+    if let Some(i) = args.iter().position(|a| a == "--kept-memory") {
+        let mb: usize = args[i + 1].parse().expect("--kept-memory MB");
+        reach::engine::set_default_kept_budget(mb << 20);
+    }
     let target = std::fs::read_to_string(dir.join("bench-target.txt")).expect("bench-target.txt");
     let theme = Theme::new(true, false);
     let mut term = Terminal::new(TestBackend::new(W, H)).unwrap();
@@ -102,6 +108,10 @@ fn main() {
         kept[1],
         kept[2],
         kept[3]
+    );
+    println!(
+        "kept_bytes_and_evictions_after_warm {:?}",
+        app.engine().kept_memory()
     );
 
     // select the benchmark endpoint
@@ -306,4 +316,8 @@ fn main() {
     println!("soak_top_first_third_mb {:.0}", top(early));
     println!("soak_top_last_third_mb {:.0}", top(late));
     println!("soak_peak_mb {peak:.0}");
+    println!(
+        "soak_kept_bytes_and_evictions {:?}",
+        app.engine().kept_memory()
+    );
 }

@@ -141,3 +141,45 @@ fn warm_up_keeps_every_edge_and_stops_when_told() {
     assert_eq!(e.kept_answers()[1], edges, "and kept");
     assert_eq!(e.kept_answers()[0], 0, "the goals they needed are let go");
 }
+
+/// The kept answers stay within their memory budget: an engine held to 64 KiB forgets as it
+/// goes (and says how often), stays under the budget after every question, and answers every
+/// resource exactly as an engine with the default budget does. The default keeps more than
+/// 64 KiB on this tenant, so the budget is what holds the small one down.
+#[test]
+fn a_small_kept_budget_forgets_answers_but_changes_none() {
+    let d = tempfile::tempdir().unwrap();
+    gen_tenant::generate(1000, 11, d.path());
+    let build = || {
+        let raw = reach::load::load_path(d.path(), &reach::load::Limits::default()).unwrap();
+        Engine::new(reach::model::build(raw))
+    };
+    let (roomy, small) = (build(), build());
+    const BUDGET: usize = 64 << 10;
+    small.set_kept_budget(BUDGET);
+    let ids: Vec<_> = roomy.model().scope_ids().collect();
+    for &s in &ids {
+        let want = roomy.who_can_summary(s, None).ok().map(|v| rows(&v));
+        let got = small.who_can_summary(s, None).ok().map(|v| rows(&v));
+        let label = roomy.model().scope_ref(s);
+        assert_eq!(want, got, "{label}: small budget vs default");
+        let (bytes, _) = small.kept_memory();
+        assert!(
+            bytes <= BUDGET,
+            "{label}: {bytes} bytes kept over a budget of {BUDGET}"
+        );
+    }
+    let (roomy_bytes, roomy_evictions) = roomy.kept_memory();
+    assert!(
+        roomy_bytes > BUDGET,
+        "the default kept only {roomy_bytes} bytes"
+    );
+    assert_eq!(roomy_evictions, 0, "the default budget never bit here");
+    assert!(small.kept_memory().1 > 0, "the small budget never forgot");
+    assert!(
+        small.kept_answers()[3] < roomy.kept_answers()[3],
+        "the small budget keeps fewer principals: {:?} vs {:?}",
+        small.kept_answers(),
+        roomy.kept_answers()
+    );
+}

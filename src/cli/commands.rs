@@ -173,6 +173,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
     if cli.mask_names {
         crate::mask::request();
     }
+    if let Some(mb) = cli.kept_memory {
+        crate::engine::set_default_kept_budget(mb.saturating_mul(1 << 20));
+    }
     let Some(cmd) = &cli.command else {
         return match &cli.diff {
             Some(paths) => diff_tui(cli, paths),

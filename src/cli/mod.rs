@@ -41,6 +41,10 @@ pub struct Cli {
     /// NEW is reloaded and compared with OLD again.
     #[arg(long)]
     pub watch: bool,
+    /// TUI: memory for the answers kept across selections, in MB (default 160); past it they
+    /// are forgotten and asked again, so browsing a huge tenant stays within it. 0 keeps none.
+    #[arg(long, value_name = "MB")]
+    pub kept_memory: Option<usize>,
     /// TUI: open NEW and mark the access gained (+), lost (-) and reached another way (~)
     /// since OLD, and the findings added and resolved (the comparison of `reach diff OLD NEW`);
     /// D lists only what changed.

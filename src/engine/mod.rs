@@ -34,6 +34,16 @@ use std::sync::Arc;
 /// Default cap on paths shown per principal; the rest are counted as "N more".
 pub const DEFAULT_MAX_PATHS: usize = 8;
 
+/// The memory budget of the answers an engine keeps across queries, in bytes (see
+/// `engine/shared.rs`).
+pub const DEFAULT_KEPT_BUDGET: usize = shared::DEFAULT_BUDGET;
+
+/// The kept-answer budget every engine made from now on starts with (the CLI's
+/// `--kept-memory`).
+pub fn set_default_kept_budget(bytes: usize) {
+    shared::set_start_budget(bytes);
+}
+
 pub struct Engine {
     /// Shared with a background warm-up (`warm_in_background`), hence `Arc`.
     model: Arc<Model>,
@@ -156,6 +166,18 @@ impl Engine {
     /// benchmarks; answers do not change).
     pub fn forget_kept(&self) {
         self.shared.clear();
+    }
+
+    /// Hold the answers kept across queries within `bytes` (past it they are forgotten,
+    /// goals first; answers never change). Engines start with `DEFAULT_KEPT_BUDGET`, or what
+    /// `set_default_kept_budget` set.
+    pub fn set_kept_budget(&self, bytes: usize) {
+        self.shared.set_budget(bytes);
+    }
+
+    /// Bytes the kept answers hold now, and how often the budget made the engine forget them.
+    pub fn kept_memory(&self) -> (usize, usize) {
+        self.shared.memory()
     }
 
     /// How many light answers the engine keeps (sub-goals, acts-as edges, scope reaches), and

@@ -15,12 +15,39 @@
 //! An answer that met a goal still being evaluated (a cycle) depends on the question that led
 //! to it and is never kept. Nothing is kept when what-if assumptions are in force (their steps
 //! name the goal's scope). The engine is rebuilt on reload, and this with it.
+//!
+//! What is kept is counted in bytes (the vectors' capacities and a fixed overhead an entry)
+//! and held within a budget (`DEFAULT_BUDGET`, `--kept-memory`): past it, the goals are
+//! forgotten first (the edges answer selections without them), then everything. Forgetting
+//! never changes an answer, only how soon the next one comes; searches under way keep the
+//! answers they hold (`Arc`).
 
 use super::query::{Holders, PathSet, RawPath};
 use crate::model::role::RoleId;
 use crate::model::{PrincipalId, ScopeId};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+/// The budget of an engine made without one: 160 MiB. At 100k assignments a warm-up and an
+/// hour of browsing keep about 55 MB (docs/performance.md), so the budget bites only on
+/// bigger tenants, where it keeps the process under the 300 MB the TUI promises.
+pub const DEFAULT_BUDGET: usize = 160 << 20;
+
+/// The budget new engines start with (`set_start_budget`; the CLI's `--kept-memory`).
+static START_BUDGET: AtomicUsize = AtomicUsize::new(DEFAULT_BUDGET);
+
+/// Set the budget every engine made from now on starts with.
+pub fn set_start_budget(bytes: usize) {
+    START_BUDGET.store(bytes, Ordering::Relaxed);
+}
+
+/// Bytes a map entry and its `Arc` cost beyond the vectors (hash slot, key, counts).
+const ENTRY: usize = 64;
+
+fn vec_bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity() * std::mem::size_of::<T>()
+}
 
 /// The role assignments made at one scope, by role, each role's holders expanded down the
 /// group nesting on first use (`Tree`): what every goal at or below the scope starts from,
@@ -48,8 +75,26 @@ pub(crate) struct Tree {
     parent: Vec<u32>,
 }
 
+impl ScopeReach {
+    /// Bytes held, not counting the role trees (noted as each is expanded).
+    pub fn bytes(&self) -> usize {
+        ENTRY
+            + vec_bytes(&self.roles)
+            + self
+                .roles
+                .iter()
+                .map(|r| vec_bytes(&r.assignments))
+                .sum::<usize>()
+    }
+}
+
 impl Tree {
     const ROOT: u32 = u32::MAX;
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        vec_bytes(&self.ids) + vec_bytes(&self.parent)
+    }
 
     /// Add `p`, reached through entry `via` (None: it holds the assignment); its entry.
     pub fn push(&mut self, p: PrincipalId, via: Option<u32>) -> u32 {
@@ -105,6 +150,11 @@ impl Chains {
 
     pub fn len(&self) -> usize {
         self.ids.len()
+    }
+
+    /// Bytes held, with the entry that keeps it.
+    pub fn bytes(&self) -> usize {
+        ENTRY + vec_bytes(&self.ids) + vec_bytes(&self.ends) + vec_bytes(&self.nodes)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (PrincipalId, &[PrincipalId])> {
@@ -179,6 +229,12 @@ pub(crate) struct Shared {
     edges: Mutex<HashMap<(PrincipalId, usize), Arc<Chains>>>,
     /// By scope; only scopes with children (a leaf's assignments serve its own goals alone).
     reach: Mutex<HashMap<ScopeId, Arc<ScopeReach>>>,
+    /// Bytes kept in all, and of that in `goals`.
+    bytes: AtomicUsize,
+    goal_bytes: AtomicUsize,
+    budget: AtomicUsize,
+    /// How often the budget made the store forget (goals alone, or everything).
+    evictions: AtomicUsize,
 }
 
 /// A poisoned lock only means a query panicked while holding it; the maps are still whole
@@ -191,7 +247,43 @@ impl Shared {
     pub fn new(enabled: bool) -> Shared {
         Shared {
             enabled,
+            budget: AtomicUsize::new(START_BUDGET.load(Ordering::Relaxed)),
             ..Shared::default()
+        }
+    }
+
+    pub fn set_budget(&self, bytes: usize) {
+        self.budget.store(bytes, Ordering::Relaxed);
+        self.enforce();
+    }
+
+    /// Bytes kept now, and how often the budget made the store forget.
+    pub fn memory(&self) -> (usize, usize) {
+        (
+            self.bytes.load(Ordering::Relaxed),
+            self.evictions.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Count `bytes` more kept (a role tree expanded in a kept scope reach), then hold the
+    /// budget.
+    pub fn note(&self, bytes: usize) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.enforce();
+    }
+
+    /// Over the budget: forget the goals; still over, forget everything. A tree counted by
+    /// `note` after its scope reach was forgotten stays counted until the next full clear,
+    /// so the count errs high (forgets early), never low.
+    fn enforce(&self) {
+        let budget = self.budget.load(Ordering::Relaxed);
+        if self.bytes.load(Ordering::Relaxed) <= budget {
+            return;
+        }
+        self.evictions.fetch_add(1, Ordering::Relaxed);
+        self.forget_goals();
+        if self.bytes.load(Ordering::Relaxed) > budget {
+            self.clear();
         }
     }
 
@@ -200,22 +292,38 @@ impl Shared {
         lock(&self.goals).get(lower)?.get(&s).cloned()
     }
     pub fn keep_goal(&self, s: ScopeId, lower: &str, h: Arc<Chains>) {
-        let mut g = lock(&self.goals);
-        match g.get_mut(lower) {
-            Some(by_scope) => {
-                by_scope.insert(s, h);
-            }
-            None => {
-                g.insert(lower.to_string(), HashMap::from([(s, h)]));
-            }
+        let add = h.bytes();
+        {
+            let mut g = lock(&self.goals);
+            let old = match g.get_mut(lower) {
+                Some(by_scope) => by_scope.insert(s, h),
+                None => {
+                    g.insert(lower.to_string(), HashMap::from([(s, h)]));
+                    None
+                }
+            };
+            // counted while the lock is held, so `forget_goals` subtracts what it drops
+            let old = old.map_or(0, |o| o.bytes());
+            self.goal_bytes.fetch_add(add, Ordering::Relaxed);
+            self.goal_bytes.fetch_sub(old, Ordering::Relaxed);
+            self.bytes.fetch_add(add, Ordering::Relaxed);
+            self.bytes.fetch_sub(old, Ordering::Relaxed);
         }
+        self.enforce();
     }
 
     pub fn edge(&self, ident: PrincipalId, k: usize) -> Option<Arc<Chains>> {
         lock(&self.edges).get(&(ident, k)).cloned()
     }
     pub fn keep_edge(&self, ident: PrincipalId, k: usize, a: Arc<Chains>) {
-        lock(&self.edges).insert((ident, k), a);
+        let add = a.bytes();
+        {
+            let mut e = lock(&self.edges);
+            let old = e.insert((ident, k), a).map_or(0, |o| o.bytes());
+            self.bytes.fetch_add(add, Ordering::Relaxed);
+            self.bytes.fetch_sub(old, Ordering::Relaxed);
+        }
+        self.enforce();
     }
 
     /// The assignments at `s` by role, made with `make` the first time.
@@ -224,20 +332,44 @@ impl Shared {
             return r.clone();
         }
         let r = Arc::new(make()); // outside the lock: other scopes go on meanwhile
-        lock(&self.reach).entry(s).or_insert(r).clone()
+        let (kept, added) = {
+            let mut reach = lock(&self.reach);
+            match reach.get(&s) {
+                Some(other) => (other.clone(), false),
+                None => {
+                    self.bytes.fetch_add(r.bytes(), Ordering::Relaxed);
+                    reach.insert(s, r.clone());
+                    (r, true)
+                }
+            }
+        };
+        if added {
+            self.enforce();
+        }
+        kept
     }
 
     /// Forget the kept goals: once every acts-as edge is answered, the goals they required are
     /// asked by nothing but derivations, which keep theirs again on first use.
     pub fn forget_goals(&self) {
-        lock(&self.goals).clear();
+        let mut g = lock(&self.goals);
+        g.clear();
+        let dropped = self.goal_bytes.swap(0, Ordering::Relaxed);
+        self.bytes.fetch_sub(dropped, Ordering::Relaxed);
     }
 
-    /// Forget every kept answer (benchmarks measure the first question this way).
+    /// Forget every kept answer (benchmarks measure the first question this way; the budget
+    /// when forgetting the goals was not enough).
     pub fn clear(&self) {
-        lock(&self.goals).clear();
-        lock(&self.edges).clear();
-        lock(&self.reach).clear();
+        // all three locks at once, so no insert lands between a map's clear and the count's
+        let mut g = lock(&self.goals);
+        let mut e = lock(&self.edges);
+        let mut r = lock(&self.reach);
+        g.clear();
+        e.clear();
+        r.clear();
+        self.goal_bytes.store(0, Ordering::Relaxed);
+        self.bytes.store(0, Ordering::Relaxed);
     }
 
     /// How many answers are kept (goals, edges, expanded roles at a scope) and how many

@@ -5,9 +5,14 @@
 //! - Colour: off with `NO_COLOR`, `--no-color` or `TERM=dumb`. The theme names only the 16 ANSI
 //!   colours, and they are always sent as `ESC[3Xm`/`ESC[9Xm` (never crossterm's `38;5;N`), which
 //!   every colour terminal understands: the Linux console, `xterm`, `vt100`-compatible emulators.
-//! - Italics: only where the terminal is known to draw them (`COLORTERM=truecolor|24bit`, or a
-//!   `TERM` of a modern emulator or tmux); never on `linux`, `vt*`, `screen`, plain `xterm`.
-//! - Dim: not on `vt*` terminals (they show it as nothing, or as bold).
+//! - The terminfo entry of `TERM` decides where there is one (`Terminfo`, read with `termini`,
+//!   no C library): no colour when it has fewer than 8 colours (`colors#`); italics only with
+//!   `sitm`, dim only with `dim`. An entry with no `colors#` (`vt100`) keeps colour: the
+//!   emulators that claim it draw the 16 colours.
+//! - Without an entry, the name: italics only where the terminal is known to draw them
+//!   (`COLORTERM=truecolor|24bit`, or a `TERM` of a modern emulator or tmux); never on
+//!   `linux`, `vt*`, `screen`, plain `xterm`. Dim not on `vt*` terminals (they show it as
+//!   nothing, or as bold). `COLORTERM=truecolor|24bit` turns italics on either way.
 //! - UTF-8: the first set of `LC_ALL`, `LC_CTYPE`, `LANG` names UTF-8; unset or `C`/`POSIX`
 //!   means ASCII.
 
@@ -29,12 +34,30 @@ impl Caps {
         unicode: true,
     };
 
-    /// From the process environment.
+    /// From the process environment and the terminfo entry of its `TERM`.
     pub fn from_env() -> Caps {
-        Caps::detect(|k| std::env::var(k).ok())
+        let term = std::env::var("TERM").unwrap_or_default();
+        Caps::detect_with(|k| std::env::var(k).ok(), Terminfo::read(&term))
     }
 
-    /// From an environment given as a lookup (`var("TERM")`).
+    /// From an environment given as a lookup (`var("TERM")`), and `TERM`'s terminfo entry when
+    /// there is one: the entry decides colours, italics and dim over the name.
+    pub fn detect_with(var: impl Fn(&str) -> Option<String>, info: Option<Terminfo>) -> Caps {
+        let by_name = Caps::detect(&var);
+        let Some(info) = info else {
+            return by_name;
+        };
+        let colorterm = var("COLORTERM").unwrap_or_default().to_ascii_lowercase();
+        let truecolor = colorterm == "truecolor" || colorterm == "24bit";
+        Caps {
+            color: by_name.color && info.colors.is_none_or(|n| !(0..8).contains(&n)),
+            italic: truecolor || info.italic,
+            dim: info.dim && var("TERM").is_none_or(|t| !t.eq_ignore_ascii_case("dumb")),
+            unicode: by_name.unicode,
+        }
+    }
+
+    /// From an environment given as a lookup (`var("TERM")`), by the terminal's name alone.
     pub fn detect(var: impl Fn(&str) -> Option<String>) -> Caps {
         let get = |k: &str| var(k).filter(|v| !v.is_empty());
         let term = get("TERM").unwrap_or_default().to_ascii_lowercase();
@@ -67,6 +90,39 @@ impl Caps {
             dim: !vt && term != "dumb",
             unicode: locale.contains("utf-8") || locale.contains("utf8"),
         }
+    }
+}
+
+/// What a terminfo entry says of the capabilities the theme uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Terminfo {
+    /// `colors#`: how many colours (None: the entry does not say).
+    pub colors: Option<i32>,
+    /// `sitm`: italics.
+    pub italic: bool,
+    /// `dim`: half-bright.
+    pub dim: bool,
+}
+
+impl Terminfo {
+    /// The entry for terminal `name` in the terminfo database (`$TERMINFO`, `~/.terminfo`,
+    /// `$TERMINFO_DIRS`, `/etc`, `/lib`, `/usr/share/terminfo`), if there is one and it parses.
+    /// A name that could leave the database's folders (`/`, `\`, a leading `.`) is not looked
+    /// up: `TERM` is not trusted to name a path.
+    pub fn read(name: &str) -> Option<Terminfo> {
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            return None;
+        }
+        let ti = termini::TermInfo::from_name(name).ok()?;
+        Some(Terminfo {
+            colors: ti.number_cap(termini::NumberCapability::MaxColors),
+            italic: ti
+                .raw_string_cap(termini::StringCapability::EnterItalicsMode)
+                .is_some(),
+            dim: ti
+                .raw_string_cap(termini::StringCapability::EnterDimMode)
+                .is_some(),
+        })
     }
 }
 
@@ -188,6 +244,70 @@ mod tests {
         // LC_ALL wins over LANG; nothing set is the C locale
         assert!(!caps(&[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")]).unicode);
         assert!(!caps(&[("TERM", "xterm-256color")]).unicode);
+    }
+
+    fn with(env: &[(&str, &str)], info: Terminfo) -> Caps {
+        Caps::detect_with(
+            |k| {
+                env.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            },
+            Some(info),
+        )
+    }
+
+    #[test]
+    fn terminfo_decides_over_the_name() {
+        let utf8 = ("LANG", "en_US.UTF-8");
+        // an xterm whose entry has sitm draws italics, though the name alone says not
+        let sitm = Terminfo {
+            colors: Some(8),
+            italic: true,
+            dim: true,
+        };
+        assert!(!caps(&[("TERM", "xterm"), utf8]).italic);
+        assert!(with(&[("TERM", "xterm"), utf8], sitm).italic);
+        // a modern name whose entry lacks sitm and dim gets neither
+        let plain = Terminfo {
+            colors: Some(256),
+            italic: false,
+            dim: false,
+        };
+        let c = with(&[("TERM", "xterm-256color"), utf8], plain);
+        assert!(c.color && !c.italic && !c.dim && c.unicode);
+        // fewer than 8 colours: none; no colors# at all (vt100): colour kept
+        let mono = Terminfo {
+            colors: Some(2),
+            ..plain
+        };
+        assert!(!with(&[("TERM", "xterm-mono")], mono).color);
+        let unsaid = Terminfo {
+            colors: None,
+            ..plain
+        };
+        assert!(with(&[("TERM", "vt100")], unsaid).color);
+        // COLORTERM still turns italics on; NO_COLOR and dumb still turn colour off
+        assert!(with(&[("TERM", "x"), ("COLORTERM", "truecolor")], plain).italic);
+        assert!(!with(&[("TERM", "xterm"), ("NO_COLOR", "1")], sitm).color);
+        assert!(!with(&[("TERM", "dumb")], sitm).color);
+    }
+
+    #[test]
+    fn reads_the_terminfo_database_when_it_is_there() {
+        assert_eq!(Terminfo::read("../../etc/passwd"), None);
+        assert_eq!(Terminfo::read(".hidden"), None);
+        assert_eq!(Terminfo::read(""), None);
+        let (Some(linux), Some(xterm)) = (Terminfo::read("linux"), Terminfo::read("xterm")) else {
+            println!("note: no terminfo entries for linux and xterm here; skipped");
+            return;
+        };
+        // ncurses' entries: the console has 8 colours and dim but no italics; xterm has sitm
+        assert_eq!(linux.colors, Some(8));
+        assert!(!linux.italic && linux.dim);
+        assert!(xterm.italic && xterm.colors.is_some_and(|n| n >= 8));
+        let c = Caps::detect_with(|k| (k == "TERM").then(|| "linux".to_string()), Some(linux));
+        assert!(c.color && !c.italic);
     }
 
     #[test]

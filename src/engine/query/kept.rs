@@ -56,7 +56,8 @@ impl<'a> Search<'a> {
         let mut found: Vec<(PrincipalId, PathSet)> = Vec::new();
         for &anc in &m.scope(s).ancestors {
             // a leaf's assignments serve only its own goals: not kept
-            let reach = if m.scope(anc).children.is_empty() {
+            let leaf = m.scope(anc).children.is_empty();
+            let reach = if leaf {
                 Arc::new(scope_reach(m, anc))
             } else {
                 sh.reach(anc, || scope_reach(m, anc))
@@ -67,7 +68,14 @@ impl<'a> Search<'a> {
                 {
                     continue;
                 }
-                let tree = rr.reached.get_or_init(|| expand_all(m, &rr.assignments));
+                let mut made = false;
+                let tree = rr.reached.get_or_init(|| {
+                    made = true;
+                    expand_all(m, &rr.assignments)
+                });
+                if made && !leaf {
+                    sh.note(tree.bytes()); // kept with its scope reach
+                }
                 for (i, p) in tree.entries() {
                     if !seen.insert(p) || denied_by(m, denies, p).is_some() {
                         continue; // a denied principal's members are in `tree` themselves
