@@ -22,6 +22,7 @@ mod why_not;
 
 pub use explain::*;
 pub use query::short_action;
+pub use query::work_on_this_thread;
 
 use crate::finding::Finding;
 use crate::model::{Assignment, Model, PrincipalId, ResKind, ScopeId};
@@ -218,9 +219,11 @@ impl Engine {
             PrincipalId,
             (Vec<String>, Vec<AccessPath>, usize),
         > = Default::default();
+        let mut at_least = false;
         for (label, action) in &ops {
             let h = search.holders(s, action);
             for (p, set) in h.iter() {
+                at_least |= set.at_least;
                 let e = per.entry(*p).or_default();
                 e.0.push(label.clone());
                 let tag = (ops.len() > 1).then(|| label.clone());
@@ -243,6 +246,7 @@ impl Engine {
         let mut notes = self.membership_notes(principals.iter().map(|p| p.principal.pid));
         let pids: Vec<PrincipalId> = principals.iter().map(|p| p.principal.pid).collect();
         notes.extend(self.collect_notes(s, &pids));
+        notes.extend(at_least.then(at_least_note));
         Ok(WhoCan {
             resource: self.resource_ref(s),
             action: (ops.len() == 1).then(|| ops[0].1.clone()),
@@ -381,6 +385,7 @@ impl Engine {
             search.light = true;
         }
         let mut resources = Vec::new();
+        let mut at_least = false;
         for s in self.model.scope_ids() {
             if stop() {
                 break;
@@ -410,6 +415,7 @@ impl Engine {
                     let tag = (ops.len() > 1).then(|| label.clone());
                     paths.extend(set.paths.iter().map(|r| to_path(r, tag.clone())));
                     more += set.more;
+                    at_least |= set.at_least;
                 }
             }
             if actions.is_empty() {
@@ -429,7 +435,8 @@ impl Engine {
                 more_paths: more,
             });
         }
-        let notes = self.principal_notes(p);
+        let mut notes = self.principal_notes(p);
+        notes.extend(at_least.then(at_least_note));
         WhatCan {
             principal: self.principal_ref(p),
             action: op.map(str::to_string),
@@ -454,6 +461,8 @@ impl Engine {
         let more = set.more + paths.len().saturating_sub(self.max_paths);
         paths.truncate(self.max_paths);
         let allowed = !paths.is_empty();
+        let mut notes = self.principal_notes(p);
+        notes.extend(set.at_least.then(at_least_note));
         let why_not = if allowed {
             Vec::new()
         } else {
@@ -480,7 +489,7 @@ impl Engine {
             more_paths: more,
             why_not,
             fixes,
-            notes: self.principal_notes(p),
+            notes,
         })
     }
 
@@ -587,3 +596,10 @@ fn principal_order(a: &PrincipalAccess, b: &PrincipalAccess) -> std::cmp::Orderi
 
 #[cfg(test)]
 mod tests;
+
+/// Said when a count of paths not shown is a lower bound (`PathSet::at_least`).
+fn at_least_note() -> String {
+    "the counts of paths not shown are at least that many: a group nesting cycle leads to \
+     more membership chains than reach counts"
+        .to_string()
+}

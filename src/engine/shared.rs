@@ -214,6 +214,7 @@ impl Chains {
                     PathSet {
                         paths: vec![path],
                         more: 0,
+                        at_least: false,
                     },
                 )
             })

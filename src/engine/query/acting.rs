@@ -63,6 +63,7 @@ impl<'a> Search<'a> {
                             more += 1;
                             continue;
                         }
+                        super::tick();
                         let mut steps = a.steps.clone();
                         steps.extend(b.steps.iter().cloned());
                         if !self.light {

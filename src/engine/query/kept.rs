@@ -89,6 +89,7 @@ impl<'a> Search<'a> {
                         PathSet {
                             paths: vec![path],
                             more: 0,
+                            at_least: false,
                         },
                     ));
                 }

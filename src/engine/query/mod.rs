@@ -34,7 +34,30 @@ pub(crate) struct PathSet {
     pub paths: Vec<RawPath>,
     /// Paths left out by the cap.
     pub more: usize,
+    /// `more` is a lower bound: chains through a group nesting cycle were not all counted.
+    pub at_least: bool,
 }
+
+thread_local! {
+    /// Work done by searches on this thread: goals evaluated, membership chains walked and
+    /// acts-as paths joined. Tests bound a query's work with it instead of a clock.
+    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn tick() {
+    WORK.with(|w| w.set(w.get().wrapping_add(1)));
+}
+
+/// Work done by searches on the calling thread so far (see `WORK`).
+pub fn work_on_this_thread() -> u64 {
+    WORK.with(|w| w.get())
+}
+
+/// Rounds a question's fixpoint may take. Each round walks every cycle once with the
+/// answers of the round before, so two or three rounds settle real tenants; a question that
+/// has not settled by then keeps its answers marked partial (never kept, never reused as
+/// complete).
+const MAX_ROUNDS: usize = 64;
 
 pub(crate) type Holders = BTreeMap<PrincipalId, PathSet>;
 
@@ -74,6 +97,9 @@ pub(crate) struct Search<'a> {
     /// `role_grant` answers, by action then role.
     role_grants: HashMap<String, HashMap<RoleId, Option<String>>>,
     visiting: HashSet<(ScopeId, u32)>,
+    /// While a question is solved to a fixpoint: the answers of the round before, for goals
+    /// that met a cycle.
+    prev: HashMap<(ScopeId, u32), Arc<Holders>>,
     /// `edge_actors` answers, by identity and edge index.
     edge_memo: HashMap<(PrincipalId, usize), Arc<EdgeActors>>,
 }
@@ -104,6 +130,7 @@ impl<'a> Search<'a> {
             lower_ids: HashMap::new(),
             role_grants: HashMap::new(),
             visiting: HashSet::new(),
+            prev: HashMap::new(),
             edge_memo: HashMap::new(),
         }
     }
@@ -145,7 +172,61 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Every principal that can perform `action` at `s`. Asked as a question (no goal under
+    /// evaluation), an answer that met a cycle is solved to a fixpoint: the goals it met while
+    /// they were still being evaluated are asked again, each cycle now reading the answers of
+    /// the round before, until no answer grows (holders only grow from round to round, so
+    /// this ends within goals × principals rounds). Then every answer of the last round is
+    /// complete, and reused as such by later questions of the same search.
     pub fn holders(&mut self, s: ScopeId, action: &str) -> Arc<Holders> {
+        if !self.visiting.is_empty() {
+            return self.goal(s, action);
+        }
+        let hits = self.cycle_hits;
+        let mut h = self.goal(s, action);
+        let mut last = self.partial_sizes();
+        let mut solved = last.is_empty();
+        for _ in 0..MAX_ROUNDS {
+            if solved {
+                break;
+            }
+            self.prev = self
+                .memo
+                .iter()
+                .filter(|(_, (_, partial))| *partial)
+                .map(|(k, (a, _))| (*k, a.clone()))
+                .collect();
+            self.memo.retain(|_, (_, partial)| !*partial);
+            h = self.goal(s, action);
+            let now = self.partial_sizes();
+            solved = now == last;
+            last = now;
+        }
+        self.prev.clear();
+        if solved {
+            for (_, partial) in self.memo.values_mut() {
+                *partial = false;
+            }
+            self.cycle_hits = hits;
+        }
+        h
+    }
+
+    /// The goals whose answers met a cycle, with how many principals each holds, in order.
+    fn partial_sizes(&self) -> Vec<((ScopeId, u32), usize)> {
+        let mut v: Vec<_> = self
+            .memo
+            .iter()
+            .filter(|(_, (_, partial))| *partial)
+            .map(|(k, (a, _))| (*k, a.len()))
+            .collect();
+        v.sort_unstable_by_key(|(k, _)| (k.0 .0, k.1));
+        v
+    }
+
+    /// One goal: from the memo, or evaluated. A goal met while it is still being evaluated
+    /// answers what the round before found for it (nothing in the first round).
+    fn goal(&mut self, s: ScopeId, action: &str) -> Arc<Holders> {
         let key = (s, self.action_id(action));
         if let Some((h, partial)) = self.memo.get(&key) {
             if *partial {
@@ -155,7 +236,7 @@ impl<'a> Search<'a> {
         }
         if self.visiting.contains(&key) {
             self.cycle_hits += 1;
-            return Arc::new(Holders::new());
+            return self.prev.get(&key).cloned().unwrap_or_default();
         }
         // a sub-goal (one asked while answering another) is kept by the engine; the question
         // itself is not, so browsing does not grow the store
@@ -170,6 +251,7 @@ impl<'a> Search<'a> {
                 return h;
             }
         }
+        tick();
         let hits = self.cycle_hits;
         self.visiting.insert(key);
         let mut out = Holders::new();
@@ -382,12 +464,25 @@ impl<'a> Search<'a> {
         // member entry in the parent group); step texts are built only for paths that are kept
         let mut arena: Vec<(PrincipalId, u32, u32)> = vec![(holder, u32::MAX, 0)];
         let mut stack: Vec<u32> = vec![0];
+        // full search: the chains listed to each principal. A principal's members are walked
+        // through its first `cap` chains only, so the walk is at most `cap` times the nesting
+        // (group diamonds nest exponentially many chains); the chains left out are counted
+        // from the nesting afterwards (`count_unlisted`).
+        let mut listed: HashMap<PrincipalId, u64> = HashMap::new();
+        let mut pruned = false;
         while let Some(at) = stack.pop() {
             let p = arena[at as usize].0;
             // existence only: a principal reached once (and its members) needs no second visit
             if !self.admits(p) || (self.light && !seen.insert(p)) {
                 continue;
             }
+            let nth = if self.light {
+                0
+            } else {
+                let n = listed.entry(p).or_default();
+                *n += 1;
+                *n
+            };
             match denied_by(self.m, denies, p) {
                 Some(_) => {} // why_not reports the deny
                 None if out.get(&p).is_some_and(|set| set.paths.len() >= self.cap) => {
@@ -418,12 +513,85 @@ impl<'a> Search<'a> {
                     );
                 }
             }
+            if nth > self.cap as u64 {
+                pruned = true; // its members have `cap` chains through it already
+                continue;
+            }
             for (i, (mem, _)) in self.m.principal(p).members.iter().enumerate() {
                 if on_chain(&arena, at, *mem) {
                     continue;
                 }
+                tick();
                 arena.push((*mem, at, i as u32));
                 stack.push((arena.len() - 1) as u32);
+            }
+        }
+        if pruned {
+            self.count_unlisted(holder, &listed, denies, out);
+        }
+    }
+
+    /// After a walk from `holder` that stopped listing chains at the cap: add to each reached
+    /// principal's `more` the chains to it that were not listed, counted over the nesting in
+    /// topological order (chains into a group, summed over its members), linear in the
+    /// nesting. With a cycle in the nesting, chains are not countable that way (simple paths):
+    /// the counts stay lower bounds, marked `at_least`.
+    fn count_unlisted(
+        &self,
+        holder: PrincipalId,
+        listed: &HashMap<PrincipalId, u64>,
+        denies: &[&'a Deny],
+        out: &mut Holders,
+    ) {
+        let m = self.m;
+        let members = |p: PrincipalId| {
+            m.principal(p)
+                .members
+                .iter()
+                .map(|(q, _)| *q)
+                .filter(|q| listed.contains_key(q))
+        };
+        let mut indegree: HashMap<PrincipalId, u32> = listed.keys().map(|p| (*p, 0)).collect();
+        for &p in listed.keys() {
+            for q in members(p) {
+                *indegree.entry(q).or_default() += 1;
+            }
+        }
+        let mut chains: HashMap<PrincipalId, u64> = HashMap::new();
+        let mut ready: Vec<PrincipalId> = indegree
+            .iter()
+            .filter(|(_, d)| **d == 0)
+            .map(|(p, _)| *p)
+            .collect();
+        chains.insert(holder, 1);
+        let mut done = 0;
+        while let Some(p) = ready.pop() {
+            done += 1;
+            let here = chains.get(&p).copied().unwrap_or(0);
+            for q in members(p) {
+                let c = chains.entry(q).or_default();
+                *c = c.saturating_add(here);
+                if let Some(d) = indegree.get_mut(&q) {
+                    *d -= 1;
+                    if *d == 0 {
+                        ready.push(q);
+                    }
+                }
+            }
+        }
+        let acyclic = done == listed.len();
+        for (&p, &n) in listed {
+            if denied_by(m, denies, p).is_some() {
+                continue;
+            }
+            let Some(set) = out.get_mut(&p) else {
+                continue;
+            };
+            if acyclic {
+                let all = chains.get(&p).copied().unwrap_or(n);
+                set.more += usize::try_from(all.saturating_sub(n)).unwrap_or(usize::MAX);
+            } else {
+                set.at_least = true;
             }
         }
     }
