@@ -635,8 +635,12 @@ pub fn short_action(a: &str) -> String {
         "Microsoft.MachineLearningServices/workspaces/",
         "Microsoft.Storage/storageAccounts/blobServices/containers/",
     ] {
-        if a.len() > prefix.len() && a[..prefix.len()].eq_ignore_ascii_case(prefix) {
-            return format!("…/{}", &a[prefix.len()..]);
+        // `split_at_checked`: the prefix length may fall inside a multi-byte
+        // character of what the user typed (issue 17)
+        if let Some((head, rest)) = a.split_at_checked(prefix.len()) {
+            if !rest.is_empty() && head.eq_ignore_ascii_case(prefix) {
+                return format!("…/{rest}");
+            }
         }
     }
     a.to_string()
