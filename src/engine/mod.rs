@@ -1,6 +1,9 @@
 //! The engine: rules turn the model into an access graph once; queries walk it and return paths
 //! of explained steps as plain data. Knows nothing of terminals or output formats.
 
+// issue 17: user input must never panic on a byte offset inside a character (test code may)
+#![cfg_attr(not(test), deny(clippy::string_slice))]
+
 pub mod action;
 pub mod assign_cmd;
 mod coverage;

@@ -25,10 +25,8 @@ impl ArmId {
                 norm: "/".into(),
             });
         }
-        if !t.starts_with('/') || t.contains("//") {
-            return None;
-        }
-        let segs: Vec<&str> = t[1..].split('/').collect();
+        let body = t.strip_prefix('/').filter(|_| !t.contains("//"))?;
+        let segs: Vec<&str> = body.split('/').collect();
         if segs.iter().any(|x| x.trim().is_empty()) || !valid_shape(&segs) {
             return None;
         }
@@ -50,7 +48,9 @@ impl ArmId {
         if self.norm == "/" {
             return Vec::new();
         }
-        self.display[1..].split('/').collect()
+        // a parsed ID always starts with `/`
+        let body = self.display.strip_prefix('/').unwrap_or(&self.display);
+        body.split('/').collect()
     }
 
     /// The enclosing scope: child resource → parent resource → resource group → subscription →

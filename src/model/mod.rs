@@ -3,6 +3,9 @@
 //! attachments and jobs. Immutable once built; indexes by scope and principal for tenant scale.
 //! Knows nothing of terminals, the CLI or the access rules.
 
+// issue 17: user input must never panic on a byte offset inside a character (test code may)
+#![cfg_attr(not(test), deny(clippy::string_slice))]
+
 pub mod assignment;
 mod build;
 mod build_attrs;
