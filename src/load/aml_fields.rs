@@ -21,14 +21,14 @@ fn camel_to_snake(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|k| chars.get(k)).copied();
         if c == ' ' || c == '-' {
             if !out.ends_with('_') {
                 out.push('_');
             }
             continue;
         }
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
+        if let Some(prev) = prev.filter(|_| c.is_ascii_uppercase()) {
             let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
             if (prev.is_ascii_lowercase()
                 || prev.is_ascii_digit()
