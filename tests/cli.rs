@@ -347,6 +347,9 @@ fn non_ascii_user_input_never_panics() {
             long,
         ],
         vec!["matrix", "--demo", "--action", long],
+        vec!["matrix", "--demo", "--resources", "endpointé,é"],
+        vec!["rules", "EP-SAI-SECRETé"],
+        vec!["export", "--demo", "--format", "json", "--resource", "é:é"],
         vec![
             "who-can",
             "endpoint:ep-fraud",

@@ -222,6 +222,11 @@ proptest! {
             }
             let _ = m.resolve_principal(&r);
             let _ = m.resolve_role(&r);
+            // `reach rules ID` and the "closest" suggestions of every unknown reference
+            let _ = reach::engine::rules::rule(&r);
+            let names = reach::engine::rules::catalog().into_iter().map(|x| (x.id.to_string(), x.id.to_string()));
+            let _ = reach::model::lookup::closest(&r, names);
+            let _ = reach::text::show(&r);
         }
     }
 
