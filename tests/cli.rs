@@ -319,3 +319,65 @@ fn diff_flag_without_a_terminal_prints_the_summary_and_the_diff() {
         "no terminal control sequences in a pipe"
     );
 }
+
+/// Issue 17, defect 3: a multi-byte character typed into `--action`, a reference or an
+/// `--assume-*` argument is an answer or a clear error, never a panic (exit 101).
+#[test]
+fn non_ascii_user_input_never_panics() {
+    let long = "Microsoft.MachineLearningServices/workspacesé/x";
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["who-can", "endpoint:ep-fraud", "--demo", "--action", long],
+        vec!["who-can", "endpoint:ep-fraud", "--demo", "--action", "é"],
+        vec![
+            "who-can",
+            "endpoint:ep-fraud",
+            "--demo",
+            "--action",
+            "Microsoft.Storage/storageAccounts/blobServices/containersé/x",
+        ],
+        vec!["who-can", "endpointé:ep-fraud", "--demo"],
+        vec!["who-can", "é:é", "--demo"],
+        vec!["what-can", "é", "--demo", "--action", long],
+        vec![
+            "explain",
+            "é",
+            "endpoint:ep-fraud",
+            "--demo",
+            "--action",
+            long,
+        ],
+        vec!["matrix", "--demo", "--action", long],
+        vec!["matrix", "--demo", "--resources", "endpointé,é"],
+        vec!["rules", "EP-SAI-SECRETé"],
+        vec!["export", "--demo", "--format", "json", "--resource", "é:é"],
+        vec![
+            "who-can",
+            "endpoint:ep-fraud",
+            "--demo",
+            "--assume-assignment",
+            "é",
+            "AzureML Data Scientisté",
+            "/subscriptionsé/x",
+        ],
+        vec![
+            "who-can",
+            "endpoint:ep-fraud",
+            "--demo",
+            "--assume-revoked",
+            "é",
+            "é",
+            "é",
+        ],
+    ];
+    for args in runs {
+        let o = reach(&args);
+        let err = stderr(&o);
+        assert_ne!(o.status.code(), Some(101), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            matches!(o.status.code(), Some(0..=2)),
+            "{args:?}: exit {:?}: {err}",
+            o.status.code()
+        );
+    }
+}

@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! Proptest-based fuzzing of the YAML and JSON loaders, the ARM ID parser and the action matcher
+//! Proptest-based fuzzing of the YAML and JSON loaders, the ARM ID parser, the action matcher and
+//! every argument a user types (`--action`, references, `--assume-*`, filter text)
 //! (cargo-fuzz needs a nightly toolchain and libFuzzer, which this project does not require).
 //! `cargo test` runs a short pass (FUZZ_CASES, default 200 per target); `scripts/fuzz` runs long.
 
@@ -138,4 +139,124 @@ fn action_matcher_is_not_exponential() {
     let t = std::time::Instant::now();
     assert!(!reach::model::role::action_matches(&p, &a));
     assert!(t.elapsed().as_secs() < 1, "took {:?}", t.elapsed());
+}
+
+// ---- Arguments a user types (issue 17): `--action`, references, `--assume-*`, filter text ----
+
+/// The demo project's engine, built once for the argument fuzzers.
+fn demo() -> &'static reach::engine::Engine {
+    static E: std::sync::OnceLock<reach::engine::Engine> = std::sync::OnceLock::new();
+    E.get_or_init(|| reach::engine::Engine::new(reach::model::build(reach::demo::load())))
+}
+
+/// Text a user could type: any Unicode (control characters, combining marks, astral planes)
+/// mixed with the words reach knows, and a known prefix cut at any byte so that a multi-byte
+/// character lands where an ASCII one is expected (`…/workspacesé/x`).
+fn typed() -> impl Strategy<Value = String> {
+    const KNOWN: [&str; 14] = [
+        "Microsoft.MachineLearningServices/workspaces/",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action",
+        "endpoint:",
+        "ep-fraud",
+        "workspace:",
+        "deployment:",
+        "/subscriptions/",
+        "/resourceGroups/",
+        "/providers/",
+        "AzureML Data Scientist",
+        "*",
+        "/",
+        ":",
+    ];
+    let frag = prop_oneof![
+        prop::sample::select(&KNOWN[..]).prop_map(str::to_string),
+        (
+            prop::sample::select(&KNOWN[..]),
+            any::<prop::sample::Index>()
+        )
+            .prop_map(|(k, i)| {
+                let cut = i.index(k.len() + 1);
+                k.get(..cut).unwrap_or(k).to_string()
+            }),
+        prop::sample::select(&["é", "İ", "ß", "\u{301}", "👩‍💻", "\u{FEFF}", "\u{0}", " "][..])
+            .prop_map(str::to_string),
+        "(?s).{0,12}",
+        "\\PC{0,12}",
+    ];
+    prop::collection::vec(frag, 0..6).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(cfg())]
+
+    #[test]
+    fn fuzz_action_argument(op in typed()) {
+        let e = demo();
+        let m = e.model();
+        let _ = reach::engine::short_action(&op);
+        let _ = reach::model::role::action_matches(&op, &op);
+        let _ = reach::model::role::action_matches(&op, reach::engine::action::EP_SCORE);
+        let _ = reach::model::role::action_matches("Microsoft.MachineLearningServices/*", &op);
+        let _ = reach::model::role::is_data_action(&op);
+        let ep = m.resolve_resource("endpoint:ep-fraud").expect("the demo has ep-fraud");
+        let p = m.principal_ids().next().expect("the demo has principals");
+        for s in [ep, m.scope_ids().last().expect("the demo has scopes")] {
+            let _ = reach::engine::action::resolve(m, s, &op);
+            let _ = e.who_can(s, Some(&op));
+            let _ = e.who_can_summary(s, Some(&op));
+            let _ = e.explain(p, s, &op);
+        }
+        let _ = e.what_can_summary(p, Some(&op));
+        let _ = e.matrix(&[reach::model::ResKind::OnlineEndpoint], Some(&op));
+    }
+
+    #[test]
+    fn fuzz_reference_arguments(r in typed(), kind in prop::sample::select(&["endpoint", "workspace", "rg", "user", "group", "sp", "é", ""][..])) {
+        let m = demo().model();
+        for r in [r.clone(), format!("{kind}:{r}"), format!("{r}:{r}"), format!("/subscriptions/{r}")] {
+            let _ = reach::model::ResKind::from_word(&r);
+            let _ = reach::mask::unmask_ref(&r);
+            if let Ok(s) = m.resolve_resource(&r) {
+                let _ = (m.scope_ref(s), m.place_of(s));
+            }
+            let _ = m.resolve_principal(&r);
+            let _ = m.resolve_role(&r);
+            // `reach rules ID` and the "closest" suggestions of every unknown reference
+            let _ = reach::engine::rules::rule(&r);
+            let names = reach::engine::rules::catalog().into_iter().map(|x| (x.id.to_string(), x.id.to_string()));
+            let _ = reach::model::lookup::closest(&r, names);
+            let _ = reach::text::show(&r);
+        }
+    }
+
+    #[test]
+    fn fuzz_assume_arguments(p in typed(), r in typed(), s in typed(), known in any::<bool>()) {
+        use reach::cli::WhatIf;
+        // with `known`, two of the three are real so that parsing reaches the third
+        let (p, r) = if known { ("team-a".to_string(), "AzureML Data Scientist".to_string()) } else { (p, r) };
+        for w in [
+            WhatIf { assume: vec![p.clone(), r.clone(), s.clone()], revoked: vec![] },
+            WhatIf { assume: vec![], revoked: vec![s.clone(), p.clone(), r.clone()] },
+            WhatIf { assume: vec![p.clone(), r.clone()], revoked: vec![] },
+        ] {
+            let _ = reach::cli::open_with(None, true, true, &w);
+        }
+    }
+
+    #[test]
+    fn fuzz_filter_text(q in typed(), rows in prop::collection::vec(typed(), 0..8)) {
+        let m = demo().model();
+        let mut hay: Vec<String> = m.principals.iter().map(|p| p.name.clone()).collect();
+        hay.extend(rows);
+        let mut f = reach::tui::filter::Filter::default();
+        f.set_query(&q, &hay);
+        // typing on: a query that extends the previous one re-scores only its matches
+        f.set_query(&format!("{q}{q}"), &hay);
+        for mt in f.matches().to_vec() {
+            let text = hay.get(mt.idx).expect("a match is a row");
+            let chars = text.chars().count();
+            prop_assert!(f.indices(text).iter().all(|&i| i < chars));
+        }
+    }
 }

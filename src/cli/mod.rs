@@ -10,7 +10,7 @@ mod review;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-pub use commands::run;
+pub use commands::{open_with, run};
 
 #[derive(Parser, Debug)]
 #[command(

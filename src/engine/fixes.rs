@@ -16,10 +16,10 @@ pub const MAX_FIXES: usize = 6;
 /// How much a role grants, for least-privilege ordering: wide wildcards weigh more.
 pub fn breadth(r: &RoleDef) -> u64 {
     let weight = |p: &String| -> u64 {
-        match p.find('*') {
+        match p.split_once('*') {
             None => 1,
-            Some(i) => {
-                let segs = p[..i].matches('/').count() as u32;
+            Some((head, _)) => {
+                let segs = head.matches('/').count() as u32;
                 10u64.pow(6u32.saturating_sub(segs))
             }
         }

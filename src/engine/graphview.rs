@@ -112,13 +112,13 @@ impl<'a> Builder<'a> {
         self.m.roles.iter().find_map(|r| {
             ["holds", "got"].iter().find_map(|verb| {
                 let pat = format!(" {verb} {} on ", r.name);
-                let i = text.find(&pat)?;
-                let rest = &text[i + pat.len()..];
+                let (_, rest) = text.split_once(pat.as_str())?;
                 let end = rest
                     .find([',', ';', '('])
                     .unwrap_or(rest.len())
                     .min(rest.find(" automatically").unwrap_or(rest.len()));
-                Some(format!("{} @ {}", r.name, rest[..end].trim()))
+                let (at, _) = rest.split_at_checked(end)?;
+                Some(format!("{} @ {}", r.name, at.trim()))
             })
         })
     }

@@ -1,6 +1,10 @@
 //! The engine: rules turn the model into an access graph once; queries walk it and return paths
 //! of explained steps as plain data. Knows nothing of terminals or output formats.
 
+// issue 17: user input must never panic on a byte offset inside a character or an index out
+// of range (test code may)
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 pub mod action;
 pub mod assign_cmd;
 mod coverage;
@@ -249,7 +253,10 @@ impl Engine {
         notes.extend(at_least.then(at_least_note));
         Ok(WhoCan {
             resource: self.resource_ref(s),
-            action: (ops.len() == 1).then(|| ops[0].1.clone()),
+            action: match ops.as_slice() {
+                [(_, only)] => Some(only.clone()),
+                _ => None,
+            },
             principals,
             notes,
         })
@@ -297,10 +304,17 @@ impl Engine {
         Ok(reached
             .into_iter()
             .map(|p| {
-                let (idx, assumed) = std::mem::take(&mut per[p.0 as usize]);
+                // `reached` holds only principals found in `per` above
+                let (idx, assumed) = per
+                    .get_mut(p.0 as usize)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
                 Reached {
                     principal: self.principal_ref(p),
-                    actions: idx.into_iter().map(|i| ops[i].0.clone()).collect(),
+                    actions: idx
+                        .into_iter()
+                        .filter_map(|i| ops.get(i).map(|(op, _)| op.clone()))
+                        .collect(),
                     assumed,
                 }
             })

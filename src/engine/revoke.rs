@@ -197,6 +197,10 @@ impl Engine {
         };
         match link {
             Link::Assignment(i) => {
+                #[allow(
+                    clippy::indexing_slicing,
+                    reason = "a link's assignment index comes from a path of this model"
+                )]
                 let a = &m.assignments[i];
                 let role = &m.role(a.role).name;
                 let scope = m.scope(a.scope);

@@ -115,9 +115,9 @@ impl Tree {
     /// The chain of entry `i`, principal first, holder last.
     pub fn chain(&self, mut i: u32) -> Vec<PrincipalId> {
         let mut v = Vec::new();
-        while let Some(p) = self.ids.get(i as usize) {
+        while let (Some(p), Some(&up)) = (self.ids.get(i as usize), self.parent.get(i as usize)) {
             v.push(*p);
-            i = self.parent[i as usize];
+            i = up;
         }
         v
     }
@@ -166,8 +166,9 @@ impl Chains {
 
     /// The chain of entry `i`.
     fn chain_at(&self, i: usize) -> &[PrincipalId] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.nodes[start..self.ends[i] as usize]
+        let end = |k: usize| self.ends.get(k).map_or(0, |&e| e as usize);
+        let start = i.checked_sub(1).map_or(0, end);
+        self.nodes.get(start..end(i)).unwrap_or_default()
     }
 
     pub fn shrink(mut self) -> Chains {
@@ -189,7 +190,7 @@ impl Chains {
                 c.push(*p, &first.nodes);
             }
             // paths counted over the cap are not kept: light answers never read the count
-            exact &= set.paths.len() == 1 && set.paths[0].steps.is_empty();
+            exact &= matches!(set.paths.as_slice(), [only] if only.steps.is_empty());
         }
         (c.shrink(), exact)
     }

@@ -21,14 +21,14 @@ fn camel_to_snake(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|k| chars.get(k)).copied();
         if c == ' ' || c == '-' {
             if !out.ends_with('_') {
                 out.push('_');
             }
             continue;
         }
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
+        if let Some(prev) = prev.filter(|_| c.is_ascii_uppercase()) {
             let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
             if (prev.is_ascii_lowercase()
                 || prev.is_ascii_digit()
@@ -236,8 +236,8 @@ pub fn datastore_refs(y: &Y) -> Vec<Located<String>> {
     let mut out: Vec<Located<String>> = Vec::new();
     y.walk_strings(&mut |s, line| {
         let mut rest = s;
-        while let Some(i) = rest.find("azureml://datastores/") {
-            rest = &rest[i + "azureml://datastores/".len()..];
+        while let Some((_, after)) = rest.split_once("azureml://datastores/") {
+            rest = after;
             let name = datastore_name(rest);
             if !name.is_empty() && !out.iter().any(|l| l.value == name) {
                 out.push(Located::new(text::redact(name).into_owned(), line));
@@ -250,27 +250,27 @@ pub fn datastore_refs(y: &Y) -> Vec<Located<String>> {
 /// The datastore name at the start of `s`: up to the next `/` outside a `${{…}}` expression.
 fn datastore_name(s: &str) -> &str {
     let mut depth = 0usize;
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i..].starts_with(b"{{") {
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("{{") {
             depth += 1;
-            i += 2;
+            rest = after;
             continue;
         }
-        if b[i..].starts_with(b"}}") {
+        if let Some(after) = rest.strip_prefix("}}") {
             depth = depth.saturating_sub(1);
-            i += 2;
+            rest = after;
             continue;
         }
-        if depth == 0
-            && (b[i] == b'/' || b[i].is_ascii_whitespace() || b[i] == b'\'' || b[i] == b'"')
-        {
+        if depth == 0 && (c == '/' || c.is_ascii_whitespace() || c == '\'' || c == '"') {
             break;
         }
-        i += 1;
+        let mut next = rest.chars();
+        next.next();
+        rest = next.as_str();
     }
-    &s[..i]
+    // `rest` is always a suffix of `s`
+    s.strip_suffix(rest).unwrap_or(s)
 }
 
 /// `environment_variables` as (name, value) with secrets redacted; non-scalar values skipped.

@@ -263,7 +263,8 @@ fn members_file_group(file: &str) -> Option<String> {
     let lower = name.to_ascii_lowercase();
     let stem = lower
         .strip_suffix(".members.json")
-        .map(|s| &name[..s.len()])?;
+        // ASCII lower-casing keeps every byte offset, so the stem's length is a boundary of `name`
+        .and_then(|s| name.get(..s.len()))?;
     (!stem.is_empty()).then(|| stem.to_string())
 }
 
@@ -535,24 +536,21 @@ pub fn detail(e: &serde_json::Error) -> String {
 fn unquote_strings(m: &str) -> String {
     let mut out = String::with_capacity(m.len());
     let mut rest = m;
-    while let Some(i) = rest.find("string \"") {
-        out.push_str(&rest[..i]);
+    while let Some((before, after)) = rest.split_once("string \"") {
+        out.push_str(before);
         out.push_str("a string");
-        let after = &rest[i + "string \"".len()..];
         let mut escaped = false;
-        let mut end = after.len();
-        for (j, c) in after.char_indices() {
+        let mut chars = after.chars();
+        for c in chars.by_ref() {
             match c {
                 _ if escaped => escaped = false,
                 '\\' => escaped = true,
-                '"' => {
-                    end = j + 1;
-                    break;
-                }
+                '"' => break,
                 _ => {}
             }
         }
-        rest = &after[end..];
+        // after the closing quote, or empty when the quote is not closed
+        rest = chars.as_str();
     }
     out.push_str(rest);
     out

@@ -2,6 +2,10 @@
 //! plus `LOAD` findings. Never panics; one bad file never hides the good ones; never resolves
 //! references (that is `model::build`).
 
+// issue 17: user input must never panic on a byte offset inside a character or an index out
+// of range (test code may)
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 mod aml_fields;
 mod aml_types;
 pub mod arm_ml;

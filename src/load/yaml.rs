@@ -186,8 +186,9 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
 pub fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     std::str::from_utf8(strip_bom(bytes)).map_err(|e| {
         let upto = e.valid_up_to();
-        let line = strip_bom(bytes)[..upto]
+        let line = strip_bom(bytes)
             .iter()
+            .take(upto)
             .filter(|b| **b == b'\n')
             .count()
             + 1;

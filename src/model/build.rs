@@ -104,7 +104,7 @@ impl Builder {
         let mut ancestors = vec![sid];
         if let Some(p) = parent {
             ancestors.extend(self.m.scope(p).ancestors.iter().copied());
-            self.m.scopes[p.0 as usize].children.push(sid);
+            self.m.scope_mut(p).children.push(sid);
         }
         let workspace = if kind == ResKind::Workspace {
             Some(sid)
@@ -160,8 +160,8 @@ impl Builder {
                     .as_deref()
                     .is_some_and(|t| t.eq_ignore_ascii_case("BuiltInRole")),
             );
-            match roles.iter().position(|x| x.guid == def.guid) {
-                Some(i) => roles[i] = def, // the user's export replaces the bundled definition
+            match roles.iter_mut().find(|x| x.guid == def.guid) {
+                Some(r) => *r = def, // the user's export replaces the bundled definition
                 None => roles.push(def),
             }
         }
@@ -188,7 +188,7 @@ impl Builder {
                     w.resource_group.as_deref(),
                 );
                 if let Some(s) = self.ensure_str(&id, "reach.yaml workspace", &w.source) {
-                    self.m.scopes[s.0 as usize].sources.push(w.source.clone());
+                    self.m.scope_mut(s).sources.push(w.source.clone());
                 }
             }
         }
@@ -200,7 +200,7 @@ impl Builder {
                 .map(|m| m.source.clone())
                 .unwrap_or_default();
             if let Some(s) = self.ensure_str(&id, "reach.yaml workspace", &src) {
-                self.m.scopes[s.0 as usize].sources.push(src);
+                self.m.scope_mut(s).sources.push(src);
             }
         }
         for doc in &raw.aml {
@@ -332,7 +332,7 @@ impl Builder {
             let Some(s) = self.ensure_str(&r.id, "exported resource", &r.source) else {
                 continue;
             };
-            self.m.scopes[s.0 as usize].sources.push(r.source.clone());
+            self.m.scope_mut(s).sources.push(r.source.clone());
             match &r.props {
                 ResourceProps::Storage {
                     allow_shared_key_access,
@@ -459,7 +459,7 @@ impl Builder {
             let Some(s) = self.ensure_str(&id, "Azure ML resource", &doc.source) else {
                 continue;
             };
-            self.m.scopes[s.0 as usize].sources.push(doc.source.clone());
+            self.m.scope_mut(s).sources.push(doc.source.clone());
             match &doc.kind {
                 AmlKind::Compute(c) => self.apply_compute(s, c, &doc.source),
                 AmlKind::OnlineEndpoint(e) => self.apply_endpoint(s, e, &doc.source, false),

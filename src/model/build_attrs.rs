@@ -29,7 +29,7 @@ fn merge<T: PartialEq + Clone + std::fmt::Debug>(
 macro_rules! attrs_mut {
     ($fn:ident, $variant:ident, $ty:ty) => {
         pub(super) fn $fn(&mut self, s: ScopeId) -> &mut $ty {
-            let sc = &mut self.m.scopes[s.0 as usize];
+            let sc = self.m.scope_mut(s);
             if !matches!(sc.attrs, Attrs::$variant(_)) {
                 sc.attrs = Attrs::$variant(Box::default());
             }
@@ -140,7 +140,7 @@ impl Builder {
 
     pub(super) fn apply_workspace(&mut self, s: ScopeId, spec: &WorkspaceSpec, src: &Source) {
         if !self.m.scope(s).sources.contains(src) {
-            self.m.scopes[s.0 as usize].sources.push(src.clone());
+            self.m.scope_mut(s).sources.push(src.clone());
         }
         if let Some(id) = &spec.identity {
             self.identity_spec(s, id, src);
@@ -329,7 +329,7 @@ impl Builder {
         };
         let is_default =
             spec.is_default || name.is_some_and(|n| n.eq_ignore_ascii_case("workspaceblobstore"));
-        let sc = &mut self.m.scopes[s.0 as usize];
+        let sc = self.m.scope_mut(s);
         let unknown = DatastoreCredential::Unknown;
         let conflict = match &sc.attrs {
             // `az ml datastore show` does not say the credential type: another file that does

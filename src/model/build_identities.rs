@@ -286,7 +286,7 @@ impl Builder {
     /// The principal for one merged identity: IDs from any record, names from the records that
     /// describe it before those that only name it.
     fn principal_from(&mut self, recs: &[Rec], g: &Group, raw: &RawProject) -> PrincipalId {
-        let rs: Vec<&Rec> = g.recs.iter().map(|&i| &recs[i]).collect();
+        let rs: Vec<&Rec> = g.recs.iter().filter_map(|&i| recs.get(i)).collect();
         let kind = g.kind.unwrap_or(PrincipalKind::User);
         let first = |f: &dyn Fn(&Rec) -> Option<String>| rs.iter().find_map(|r| f(r));
         let upn = first(&|r| r.upn.clone());
@@ -337,7 +337,7 @@ impl Builder {
         for g in groups {
             let id = self.principal_from(&recs, &g, raw);
             for &r in &g.recs {
-                if let Some(i) = recs[r].raw {
+                if let Some(i) = recs.get(r).and_then(|x| x.raw) {
                     owner_of_raw.insert(i, id);
                 }
             }
@@ -409,7 +409,9 @@ impl Builder {
             }
         }
         for i in keyless {
-            let r = &recs[i];
+            let Some(r) = recs.get(i) else {
+                continue; // not reached: `keyless` holds indexes of `recs`
+            };
             let mut roots: Vec<usize> = names(r)
                 .iter()
                 .filter_map(|k| by_name.get(k))
@@ -424,7 +426,7 @@ impl Builder {
                 many => {
                     let list: Vec<String> = many
                         .iter()
-                        .filter_map(|g| groups[*g].object_id.clone())
+                        .filter_map(|g| groups.get(*g)?.object_id.clone())
                         .collect();
                     let name = r
                         .upn
@@ -454,6 +456,11 @@ impl Builder {
         out
     }
 
+    // union-find over the indexes of `recs`: `parent` and `groups` have one entry per record
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a and b index recs; parent and groups are as long as recs"
+    )]
     fn union(
         &mut self,
         parent: &mut [usize],
@@ -503,6 +510,10 @@ impl Builder {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "union-find: i and every parent entry index `parent`"
+)]
 fn find(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
         parent[i] = parent[parent[i]];

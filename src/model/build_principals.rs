@@ -12,7 +12,7 @@ const EVERYONE: &str = "00000000-0000-0000-0000-000000000000";
 
 impl Builder {
     fn index_principal(&mut self, p: PrincipalId) {
-        let pr = &self.m.principals[p.0 as usize];
+        let pr = self.m.principal(p);
         let mut keys: Vec<String> = vec![pr.name.to_ascii_lowercase()];
         for k in [&pr.object_id, &pr.client_id, &pr.upn, &pr.display_name]
             .into_iter()
@@ -49,7 +49,8 @@ impl Builder {
         };
         let o = o.as_ref();
         self.m.principal_index.get(o)?.iter().copied().find(|p| {
-            self.m.principals[p.0 as usize]
+            self.m
+                .principal(*p)
                 .object_id
                 .as_deref()
                 .is_some_and(|x| x.eq_ignore_ascii_case(o))
@@ -81,12 +82,11 @@ impl Builder {
         {
             return;
         }
-        self.m.principals[group.0 as usize]
+        self.m
+            .principal_mut(group)
             .members
             .push((member, src.clone()));
-        self.m.principals[member.0 as usize]
-            .member_of
-            .push((group, src));
+        self.m.principal_mut(member).member_of.push((group, src));
     }
 
     /// The principal of a user-assigned identity, created if needed.
@@ -133,12 +133,12 @@ impl Builder {
         });
         let p = match found {
             Some(p) => {
-                self.m.principals[p.0 as usize].name = name;
+                self.m.principal_mut(p).name = name;
                 p
             }
             None => self.add_principal(Principal::new(PrincipalKind::ManagedIdentity, name)),
         };
-        let pr = &mut self.m.principals[p.0 as usize];
+        let pr = self.m.principal_mut(p);
         pr.system_assigned = true;
         pr.resource = Some(owner);
         self.index_principal(p);
@@ -495,8 +495,8 @@ impl Builder {
             });
         }
         // key vault access policies: object id → principal
-        for i in 0..self.m.scopes.len() {
-            let oids: Vec<String> = match &self.m.scopes[i].attrs {
+        for s in self.m.scope_ids().collect::<Vec<_>>() {
+            let oids: Vec<String> = match &self.m.scope(s).attrs {
                 Attrs::KeyVault(kv) => kv
                     .access_policies
                     .iter()
@@ -506,7 +506,7 @@ impl Builder {
             };
             let resolved: Vec<Option<PrincipalId>> =
                 oids.iter().map(|o| self.by_object_id(o)).collect();
-            if let Attrs::KeyVault(kv) = &mut self.m.scopes[i].attrs {
+            if let Attrs::KeyVault(kv) = &mut self.m.scope_mut(s).attrs {
                 for (ap, p) in kv.access_policies.iter_mut().zip(resolved) {
                     ap.principal = p;
                 }
@@ -523,10 +523,12 @@ impl Builder {
             if reported.contains(&g) {
                 continue;
             }
-            let mut ring: Vec<PrincipalId> = closure[g.0 as usize]
+            let groups_of =
+                |p: PrincipalId| closure.get(p.0 as usize).map_or(&[][..], Vec::as_slice);
+            let mut ring: Vec<PrincipalId> = groups_of(g)
                 .iter()
                 .copied()
-                .filter(|x| closure[x.0 as usize].contains(&g))
+                .filter(|x| groups_of(*x).contains(&g))
                 .collect();
             ring.push(g);
             ring.sort();

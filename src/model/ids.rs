@@ -25,10 +25,8 @@ impl ArmId {
                 norm: "/".into(),
             });
         }
-        if !t.starts_with('/') || t.contains("//") {
-            return None;
-        }
-        let segs: Vec<&str> = t[1..].split('/').collect();
+        let body = t.strip_prefix('/').filter(|_| !t.contains("//"))?;
+        let segs: Vec<&str> = body.split('/').collect();
         if segs.iter().any(|x| x.trim().is_empty()) || !valid_shape(&segs) {
             return None;
         }
@@ -50,7 +48,9 @@ impl ArmId {
         if self.norm == "/" {
             return Vec::new();
         }
-        self.display[1..].split('/').collect()
+        // a parsed ID always starts with `/`
+        let body = self.display.strip_prefix('/').unwrap_or(&self.display);
+        body.split('/').collect()
     }
 
     /// The enclosing scope: child resource → parent resource → resource group → subscription →
@@ -62,7 +62,11 @@ impl ArmId {
             return None;
         }
         let mut keep = segs.len().saturating_sub(2);
-        if keep >= 2 && segs[keep - 2].eq_ignore_ascii_case("providers") {
+        if keep
+            .checked_sub(2)
+            .and_then(|k| segs.get(k))
+            .is_some_and(|s| s.eq_ignore_ascii_case("providers"))
+        {
             keep -= 2;
         }
         if keep == 0 {
@@ -71,7 +75,8 @@ impl ArmId {
                 norm: "/".into(),
             });
         }
-        ArmId::parse(&format!("/{}", segs[..keep].join("/")))
+        let kept: Vec<&str> = segs.iter().take(keep).copied().collect();
+        ArmId::parse(&format!("/{}", kept.join("/")))
     }
 
     /// The last name segment (`ep-fraud` for an endpoint, the GUID for a subscription).
@@ -110,21 +115,28 @@ impl ArmId {
     /// The subscription GUID, if the ID is under one.
     pub fn subscription(&self) -> Option<&str> {
         let segs = self.segs();
-        (segs.len() >= 2 && segs[0].eq_ignore_ascii_case("subscriptions")).then(|| segs[1])
+        match segs.as_slice() {
+            [first, sub, ..] if first.eq_ignore_ascii_case("subscriptions") => Some(*sub),
+            _ => None,
+        }
     }
 }
 
 /// Segment pairs must line up: `subscriptions/S`, `resourceGroups/R`, `providers/NS` then pairs.
 fn valid_shape(segs: &[&str]) -> bool {
+    let providers = |i: usize| {
+        segs.get(i)
+            .is_some_and(|s| s.eq_ignore_ascii_case("providers"))
+    };
     let mut i = 0;
     while i < segs.len() {
-        if segs[i].eq_ignore_ascii_case("providers") {
+        if providers(i) {
             if i + 1 >= segs.len() {
                 return false;
             }
             i += 2;
             // after a provider namespace: type/name pairs until the next `providers`
-            while i < segs.len() && !segs[i].eq_ignore_ascii_case("providers") {
+            while i < segs.len() && !providers(i) {
                 if i + 1 >= segs.len() {
                     return false;
                 }

@@ -23,9 +23,9 @@ pub enum Link {
 pub(crate) fn closure(principals: &[Principal]) -> (Vec<Vec<PrincipalId>>, Vec<PrincipalId>) {
     let mut out = vec![Vec::new(); principals.len()];
     let mut cyclic = Vec::new();
-    for (i, slot) in out.iter_mut().enumerate() {
+    for (i, (slot, pr)) in out.iter_mut().zip(principals).enumerate() {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<PrincipalId> = principals[i].member_of.iter().map(|(g, _)| *g).collect();
+        let mut stack: Vec<PrincipalId> = pr.member_of.iter().map(|(g, _)| *g).collect();
         while let Some(g) = stack.pop() {
             if seen.insert(g) {
                 if let Some(p) = principals.get(g.0 as usize) {
@@ -54,11 +54,12 @@ impl Model {
                 Link::Assignment(_) => {}
                 Link::Membership { member, group } => {
                     let (m, g) = (member.0 as usize, group.0 as usize);
-                    if m >= self.principals.len() || g >= self.principals.len() {
-                        continue;
+                    if let Some(gp) = self.principals.get_mut(g) {
+                        gp.members.retain(|(x, _)| *x != member);
                     }
-                    self.principals[g].members.retain(|(x, _)| *x != member);
-                    self.principals[m].member_of.retain(|(x, _)| *x != group);
+                    if let Some(mp) = self.principals.get_mut(m) {
+                        mp.member_of.retain(|(x, _)| *x != group);
+                    }
                 }
             }
         }

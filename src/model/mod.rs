@@ -3,6 +3,10 @@
 //! attachments and jobs. Immutable once built; indexes by scope and principal for tenant scale.
 //! Knows nothing of terminals, the CLI or the access rules.
 
+// issue 17: user input must never panic on a byte offset inside a character or an index out
+// of range (test code may)
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 pub mod assignment;
 mod build;
 mod build_attrs;
@@ -84,8 +88,12 @@ impl Model {
         let mut by_scope = vec![Vec::new(); self.scopes.len()];
         let mut by_principal = vec![Vec::new(); self.principals.len()];
         for (i, a) in self.assignments.iter().enumerate() {
-            by_scope[a.scope.0 as usize].push(i as u32);
-            by_principal[a.principal.0 as usize].push(i as u32);
+            if let Some(v) = by_scope.get_mut(a.scope.0 as usize) {
+                v.push(i as u32);
+            }
+            if let Some(v) = by_principal.get_mut(a.principal.0 as usize) {
+                v.push(i as u32);
+            }
         }
         self.assign_by_scope = by_scope;
         self.assign_by_principal = by_principal;
@@ -131,14 +139,27 @@ impl Model {
             })
     }
 
+    // The IDs are indexes this model handed out (`scope_ids`, the lookups, the build), never
+    // text a user typed: an ID from another model is a programming error, not bad input.
+    #[allow(clippy::indexing_slicing, reason = "an ID is an index into this model")]
     pub fn scope(&self, id: ScopeId) -> &Scope {
         &self.scopes[id.0 as usize]
     }
+    #[allow(clippy::indexing_slicing, reason = "an ID is an index into this model")]
     pub fn principal(&self, id: PrincipalId) -> &Principal {
         &self.principals[id.0 as usize]
     }
+    #[allow(clippy::indexing_slicing, reason = "an ID is an index into this model")]
     pub fn role(&self, id: RoleId) -> &RoleDef {
         &self.roles[id.0 as usize]
+    }
+    #[allow(clippy::indexing_slicing, reason = "an ID is an index into this model")]
+    pub(crate) fn scope_mut(&mut self, id: ScopeId) -> &mut Scope {
+        &mut self.scopes[id.0 as usize]
+    }
+    #[allow(clippy::indexing_slicing, reason = "an ID is an index into this model")]
+    pub(crate) fn principal_mut(&mut self, id: PrincipalId) -> &mut Principal {
+        &mut self.principals[id.0 as usize]
     }
     pub fn scope_ids(&self) -> impl Iterator<Item = ScopeId> {
         (0..self.scopes.len() as u32).map(ScopeId)
@@ -177,7 +198,7 @@ impl Model {
             .get(scope.0 as usize)
             .into_iter()
             .flatten()
-            .map(|&i| &self.assignments[i as usize])
+            .filter_map(|&i| self.assignments.get(i as usize))
     }
 
     /// Assignments held directly by `p` (not through groups).
@@ -186,7 +207,7 @@ impl Model {
             .get(p.0 as usize)
             .into_iter()
             .flatten()
-            .map(|&i| &self.assignments[i as usize])
+            .filter_map(|&i| self.assignments.get(i as usize))
     }
 
     /// Deny assignments made exactly at `scope`.
@@ -195,7 +216,7 @@ impl Model {
             .get(&scope)
             .into_iter()
             .flatten()
-            .map(|&i| &self.denies[i as usize])
+            .filter_map(|&i| self.denies.get(i as usize))
     }
 
     /// Transitive groups of `p`, sorted (RBAC-GROUP).

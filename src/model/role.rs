@@ -120,32 +120,38 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     let Some(first_star) = p.iter().position(|&c| c == b'*') else {
         return pattern.eq_ignore_ascii_case(action);
     };
-    if a.len() < first_star || !p[..first_star].eq_ignore_ascii_case(&a[..first_star]) {
-        return false;
+    match (p.get(..first_star), a.get(..first_star)) {
+        (Some(ph), Some(ah)) if ph.eq_ignore_ascii_case(ah) => {}
+        _ => return false,
     }
-    let (n, m) = (p.len(), a.len());
+    let m = a.len();
+    let at = |row: &[bool], j: usize| row.get(j).copied().unwrap_or(false);
     // ok[j] for the current pattern position i: does p[i..] match a[j..]?
     let mut next = vec![false; m + 1];
-    next[m] = true; // empty pattern matches empty action
+    if let Some(end) = next.last_mut() {
+        *end = true; // empty pattern matches empty action
+    }
     let mut after_next = vec![false; m + 1]; // row i + 2
     let mut cur = vec![false; m + 1];
-    for i in (0..n).rev() {
+    for (i, &pc) in p.iter().enumerate().rev() {
         // `/*/` may also stand for `/`: the star matches nothing and its `/` is skipped.
-        let collapse = p[i] == b'*' && i > 0 && p[i - 1] == b'/' && p.get(i + 1) == Some(&b'/');
+        let collapse = pc == b'*'
+            && i.checked_sub(1).and_then(|k| p.get(k)) == Some(&b'/')
+            && p.get(i + 1) == Some(&b'/');
         let mut star = false; // the star matches a[j..k] for some k, then p[i+1..] matches a[k..]
-        for j in (0..=m).rev() {
-            cur[j] = if p[i] == b'*' {
-                star = star || next[j];
-                star || (collapse && after_next[j])
+        for (j, c) in cur.iter_mut().enumerate().rev() {
+            *c = if pc == b'*' {
+                star = star || at(&next, j);
+                star || (collapse && at(&after_next, j))
             } else {
-                j < m && p[i].eq_ignore_ascii_case(&a[j]) && next[j + 1]
+                a.get(j).is_some_and(|x| pc.eq_ignore_ascii_case(x)) && at(&next, j + 1)
             };
         }
         // rotate the rows: after_next <- next <- cur, and reuse the oldest as the next cur
         std::mem::swap(&mut after_next, &mut next);
         std::mem::swap(&mut next, &mut cur);
     }
-    next[0]
+    at(&next, 0)
 }
 
 /// Data-plane actions are checked against `dataActions`. These prefixes are the data actions

@@ -95,7 +95,7 @@ impl<'a> Search<'a> {
         for (p, set) in first.iter() {
             let mut combos: Vec<RawPath> = set.paths.clone();
             let mut ok = true;
-            for r in &reqs[1..] {
+            for r in reqs.iter().skip(1) {
                 let Some(other) = r.get(p) else {
                     ok = false;
                     break;

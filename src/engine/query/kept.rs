@@ -143,7 +143,7 @@ impl<'a> Search<'a> {
         let join = |nodes: &mut Vec<PrincipalId>, more: &[PrincipalId]| {
             let n = nodes.len();
             for &q in more {
-                if !nodes[..n].contains(&q) {
+                if !nodes.iter().take(n).any(|x| *x == q) {
                     nodes.push(q);
                 }
             }
@@ -152,7 +152,7 @@ impl<'a> Search<'a> {
             'actors: for (actor, chain) in first.iter() {
                 nodes.clear();
                 nodes.extend_from_slice(chain);
-                for other in &reqs[1..] {
+                for other in reqs.iter().skip(1) {
                     let Some(c) = other.get(actor) else {
                         continue 'actors;
                     };
@@ -179,7 +179,9 @@ impl<'a> Search<'a> {
 fn scope_reach(m: &Model, at: ScopeId) -> ScopeReach {
     let mut r = ScopeReach::default();
     for &i in m.assign_by_scope.get(at.0 as usize).into_iter().flatten() {
-        let role = m.assignments[i as usize].role;
+        let Some(role) = m.assignments.get(i as usize).map(|a| a.role) else {
+            continue;
+        };
         match r.roles.iter_mut().find(|x| x.role == role) {
             Some(x) => x.assignments.push(i),
             None => r.roles.push(RoleReach {
@@ -197,8 +199,11 @@ fn expand_all(m: &Model, assignments: &[u32]) -> Tree {
     let mut tree = Tree::default();
     let mut seen = Seen::new(m.principals.len());
     let mut scratch = (Vec::new(), Vec::new(), Vec::new());
-    for &i in assignments {
-        let holder = m.assignments[i as usize].principal;
+    for a in assignments
+        .iter()
+        .filter_map(|&i| m.assignments.get(i as usize))
+    {
+        let holder = a.principal;
         members(m, holder, &mut seen, &mut tree, &mut scratch);
     }
     tree.shrink()
@@ -221,13 +226,18 @@ fn members(m: &Model, holder: PrincipalId, seen: &mut Seen, out: &mut Tree, scra
     entry.push(out.push(holder, None));
     push_members(m, arena, stack, 0);
     while let Some(at) = stack.pop() {
-        let (p, parent, _) = arena[at as usize];
+        let Some(&(p, parent, _)) = arena.get(at as usize) else {
+            continue; // not reached: the stack holds arena entries
+        };
         entry.resize(arena.len(), u32::MAX);
         if !seen.insert(p) {
             continue;
         }
         // the parent was added when it was expanded, which is how `at` came to be
-        entry[at as usize] = out.push(p, Some(entry[parent as usize]));
+        let pushed = out.push(p, entry.get(parent as usize).copied());
+        if let Some(e) = entry.get_mut(at as usize) {
+            *e = pushed;
+        }
         push_members(m, arena, stack, at);
     }
 }
@@ -239,7 +249,9 @@ fn push_members(
     stack: &mut Vec<u32>,
     at: u32,
 ) {
-    let p = arena[at as usize].0;
+    let Some(&(p, _, _)) = arena.get(at as usize) else {
+        return;
+    };
     for (i, (mem, _)) in m.principal(p).members.iter().enumerate() {
         if !on_chain(arena, at, *mem) {
             arena.push((*mem, at, i as u32));

@@ -153,10 +153,9 @@ impl<'a> Search<'a> {
                 .into_iter()
                 .flatten()
             {
-                by_scope
-                    .entry(m.assignments[i as usize].scope)
-                    .or_default()
-                    .push(i);
+                if let Some(a) = m.assignments.get(i as usize) {
+                    by_scope.entry(a.scope).or_default().push(i);
+                }
             }
         }
         self.only = Some(set);
@@ -292,14 +291,14 @@ impl<'a> Search<'a> {
                 .ancestors
                 .iter()
                 .flat_map(|anc| self.interest_by_scope.get(anc).into_iter().flatten())
-                .map(|&i| (i as usize, &m.assignments[i as usize]))
+                .filter_map(|&i| Some((i as usize, m.assignments.get(i as usize)?)))
                 .collect(),
             None => m
                 .scope(s)
                 .ancestors
                 .iter()
                 .flat_map(|&anc| m.assign_by_scope.get(anc.0 as usize).into_iter().flatten())
-                .map(|&i| (i as usize, &m.assignments[i as usize]))
+                .filter_map(|&i| Some((i as usize, m.assignments.get(i as usize)?)))
                 .collect(),
         };
         v.retain(|(i, _)| !self.revoked.contains(i));
@@ -344,8 +343,8 @@ impl<'a> Search<'a> {
             if r >= by_role.len() {
                 by_role.resize(r + 1, None);
             }
-            if by_role[r].is_none() {
-                by_role[r] = Some(
+            if let Some(slot @ None) = by_role.get_mut(r) {
+                *slot = Some(
                     self.role_grant(asg.role, action)
                         .filter(|_| self.g.block_for(s, action, Some(asg.role)).is_none()),
                 );
@@ -471,7 +470,9 @@ impl<'a> Search<'a> {
         let mut listed: HashMap<PrincipalId, u64> = HashMap::new();
         let mut pruned = false;
         while let Some(at) = stack.pop() {
-            let p = arena[at as usize].0;
+            let Some(&(p, _, _)) = arena.get(at as usize) else {
+                continue; // not reached: the stack holds arena entries
+            };
             // existence only: a principal reached once (and its members) needs no second visit
             if !self.admits(p) || (self.light && !seen.insert(p)) {
                 continue;
@@ -600,13 +601,18 @@ impl<'a> Search<'a> {
     /// index of `nodes[k]` among the members of the group `nodes[k + 1]`.
     fn membership_steps(&self, nodes: &[PrincipalId], idx: &[u32]) -> Vec<Step> {
         let m = self.m;
-        (0..nodes.len().saturating_sub(1))
-            .map(|k| {
-                let (member, group) = (nodes[k], nodes[k + 1]);
+        nodes
+            .windows(2)
+            .enumerate()
+            .filter_map(|(k, w)| match *w {
+                [member, group] => Some((k, member, group)),
+                _ => None,
+            })
+            .map(|(k, member, group)| {
                 let source = m
                     .principal(group)
                     .members
-                    .get(idx[k] as usize)
+                    .get(idx.get(k).map_or(usize::MAX, |&i| i as usize))
                     .map(|(_, s)| s.clone())
                     .unwrap_or_default();
                 Step {
@@ -735,8 +741,11 @@ impl Seen {
         if w >= self.0.len() {
             self.0.resize(w + 1, 0);
         }
-        let fresh = self.0[w] & (1 << b) == 0;
-        self.0[w] |= 1 << b;
+        let Some(word) = self.0.get_mut(w) else {
+            return false; // not reached: resized above
+        };
+        let fresh = *word & (1 << b) == 0;
+        *word |= 1 << b;
         fresh
     }
 }
@@ -746,7 +755,9 @@ impl Seen {
 fn chain(arena: &[(PrincipalId, u32, u32)], mut at: u32) -> (Vec<PrincipalId>, Vec<u32>) {
     let (mut nodes, mut idx) = (Vec::new(), Vec::new());
     loop {
-        let (p, parent, i) = arena[at as usize];
+        let Some(&(p, parent, i)) = arena.get(at as usize) else {
+            return (nodes, idx); // not reached: parents are earlier entries
+        };
         nodes.push(p);
         if parent == u32::MAX {
             return (nodes, idx);
@@ -759,7 +770,9 @@ fn chain(arena: &[(PrincipalId, u32, u32)], mut at: u32) -> (Vec<PrincipalId>, V
 /// Is `p` on the chain ending at arena entry `at`?
 fn on_chain(arena: &[(PrincipalId, u32, u32)], mut at: u32, p: PrincipalId) -> bool {
     loop {
-        let (q, parent, _) = arena[at as usize];
+        let Some(&(q, parent, _)) = arena.get(at as usize) else {
+            return false; // not reached: parents are earlier entries
+        };
         if q == p {
             return true;
         }
@@ -803,8 +816,12 @@ pub fn short_action(a: &str) -> String {
         "Microsoft.MachineLearningServices/workspaces/",
         "Microsoft.Storage/storageAccounts/blobServices/containers/",
     ] {
-        if a.len() > prefix.len() && a[..prefix.len()].eq_ignore_ascii_case(prefix) {
-            return format!("…/{}", &a[prefix.len()..]);
+        // `split_at_checked`: the prefix length may fall inside a multi-byte
+        // character of what the user typed (issue 17)
+        if let Some((head, rest)) = a.split_at_checked(prefix.len()) {
+            if !rest.is_empty() && head.eq_ignore_ascii_case(prefix) {
+                return format!("…/{rest}");
+            }
         }
     }
     a.to_string()
