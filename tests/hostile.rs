@@ -129,7 +129,7 @@ fn broken_folder_one_clear_finding_each_and_good_files_answer() {
     assert_eq!(w.code, Some(0), "{}", w.stderr);
     assert!(
         w.stdout.contains(
-            "alice@contoso.com  (User)  can: read, write, delete, score, list-keys, get-token"
+            "alice@contoso.com  (User)  can: read, write, delete, score, list-keys, regenerate-keys, get-token"
         ),
         "{}",
         w.stdout

@@ -64,9 +64,26 @@ pub fn resolve(m: &Model, s: ScopeId, op: &str) -> Result<String, ActionError> {
         return Ok(op.to_string());
     }
     let sc = m.scope(s);
-    let ty = sc.id.resource_type();
     let k = sc.kind;
-    let a = match (op.to_ascii_lowercase().as_str(), k) {
+    let lower = op.to_ascii_lowercase();
+    match action_for(&lower, k, &sc.id.resource_type()) {
+        Some(a) => Ok(a),
+        None if OPERATIONS.contains(&lower.as_str()) => Err(ActionError(format!(
+            "operation '{lower}' does not apply to a {}",
+            k.word()
+        ))),
+        None => Err(ActionError(format!(
+            "unknown operation '{}'; expected a full action or one of: {}",
+            crate::text::show(op),
+            OPERATIONS.join(", ")
+        ))),
+    }
+}
+
+/// The action operation `op` (lower case) names on a resource of kind `k` and ARM type `ty`;
+/// None when it does not apply there. The one table of `resolve` and `summary_ops`.
+fn action_for(op: &str, k: ResKind, ty: &str) -> Option<String> {
+    let a = match (op, k) {
         ("read", _) => format!("{ty}/read"),
         ("write", _) => format!("{ty}/write"),
         ("delete", _) => format!("{ty}/delete"),
@@ -92,42 +109,21 @@ pub fn resolve(m: &Model, s: ScopeId, op: &str) -> Result<String, ActionError> {
         ("assign-identity", ResKind::Identity) => UAI_ASSIGN.into(),
         ("submit-job", ResKind::Workspace | ResKind::Compute) => JOB_WRITE.into(),
         ("studio-deploy", ResKind::OnlineEndpoint) => STUDIO_DEPLOY.into(),
-        (o, _) if OPERATIONS.contains(&o) => {
-            return Err(ActionError(format!(
-                "operation '{o}' does not apply to a {}",
-                k.word()
-            )))
-        }
-        (o, _) => {
-            return Err(ActionError(format!(
-                "unknown operation '{}'; expected a full action or one of: {}",
-                crate::text::show(o),
-                OPERATIONS.join(", ")
-            )))
-        }
+        _ => return None,
     };
-    Ok(a)
+    Some(a)
 }
 
-/// The operations summarised for a resource kind when no `--action` is given.
-pub fn summary_ops(k: ResKind) -> &'static [&'static str] {
-    match k {
-        ResKind::OnlineEndpoint => &["read", "write", "delete", "score", "list-keys", "get-token"],
-        ResKind::Workspace => &[
-            "read",
-            "write",
-            "submit-job",
-            "read-connection-secrets",
-            "read-secrets",
-        ],
-        ResKind::Compute => &["read", "write", "submit-job"],
-        ResKind::Datastore => &["read", "write", "read-secrets", "read-blobs"],
-        ResKind::Connection => &["read", "read-connection-secrets"],
-        ResKind::Storage => &["read", "write", "list-keys", "read-blobs", "write-blobs"],
-        ResKind::KeyVault => &["read", "write", "read-secrets"],
-        ResKind::Registry => &["read", "write", "list-keys", "pull-image", "push-image"],
-        ResKind::Identity => &["read", "assign-identity"],
-        ResKind::Root => &[],
-        _ => &["read", "write"],
+/// The operations summarised for a resource kind when no `--action` is given: every operation
+/// `--action` accepts for that kind (so the all-operations answer and `--action` never
+/// disagree on what is asked), in the order of `OPERATIONS`. None for the tenant root.
+pub fn summary_ops(k: ResKind) -> Vec<&'static str> {
+    if k == ResKind::Root {
+        return Vec::new();
     }
+    OPERATIONS
+        .iter()
+        .copied()
+        .filter(|op| action_for(op, k, "T").is_some())
+        .collect()
 }

@@ -240,8 +240,7 @@ impl Engine {
     /// no per-principal actions).
     fn single_op(&self, s: ScopeId) -> Option<String> {
         let ops: Vec<&str> = super::action::summary_ops(self.model().scope(s).kind)
-            .iter()
-            .copied()
+            .into_iter()
             .filter(|o| super::action::resolve(self.model(), s, o).is_ok())
             .collect();
         match ops.as_slice() {

@@ -463,7 +463,7 @@ impl AppState {
         let ops = match self.subject {
             Some(Subject::Resource(s)) => {
                 let m = self.engine.model();
-                let mut v: Vec<&'static str> = summary_ops(m.scope(s).kind).to_vec();
+                let mut v: Vec<&'static str> = summary_ops(m.scope(s).kind);
                 let more: Vec<&'static str> = OPERATIONS
                     .iter()
                     .copied()
