@@ -114,11 +114,6 @@ fn broken_folder_one_clear_finding_each_and_good_files_answer() {
         let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
         panic!("findings differ\nunexpected: {extra:#?}\nmissing: {missing:#?}");
     }
-    assert!(
-        r.elapsed < Duration::from_secs(20),
-        "lint took {:?}",
-        r.elapsed
-    );
 
     // Queries still answer from the good files; load errors go to stderr as file:line: message.
     let w = run_in(

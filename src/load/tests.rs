@@ -74,14 +74,14 @@ fn alias_bomb_and_deep_nesting_are_errors() {
     let deep_yaml = format!("k: {}1{}", "[".repeat(10_000), "]".repeat(10_000));
     let deep_json = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
     let deep_obj = format!("{}1{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
-    let t = std::time::Instant::now();
+    // each is stopped by a budget (aliases, nesting depth) and named as such below; how fast
+    // that is belongs to the benchmarks, not to a clock here
     let p = load(&[
         ("bomb.yml", &bomb),
         ("deep.yml", &deep_yaml),
         ("deep.json", &deep_json),
         ("deepobj.json", &deep_obj),
     ]);
-    assert!(t.elapsed().as_secs() < 10);
     assert_eq!(p.findings.len(), 4, "{:?}", p.findings);
     assert!(
         p.findings.iter().all(|f| f.severity == Severity::Error),

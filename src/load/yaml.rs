@@ -511,16 +511,15 @@ mod tests {
             s.push_str(&format!("{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
             prev = c;
         }
-        let t = std::time::Instant::now();
         let r = std::thread::Builder::new()
             .stack_size(64 << 20)
             .spawn(move || p(&s))
             .unwrap()
             .join()
             .unwrap();
-        eprintln!("{r:?} {:?}", t.elapsed());
-        assert!(r.is_err(), "{r:?}");
-        assert!(t.elapsed().as_secs() < 5);
+        // refused by the alias budget (not by running out of memory or time)
+        let e = r.expect_err("an alias bomb is refused");
+        assert!(e.message.contains("aliases"), "{e:?}");
     }
 
     #[test]

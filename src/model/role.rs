@@ -101,6 +101,17 @@ pub fn guid_of(id: &str) -> String {
         .to_ascii_lowercase()
 }
 
+thread_local! {
+    /// Cells of `action_matches`' table filled on this thread (tests bound its work with it).
+    static MATCH_CELLS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Cells `action_matches` has filled on the calling thread so far: at most
+/// (pattern length) × (action length + 1) a call.
+pub fn match_cells_on_this_thread() -> u64 {
+    MATCH_CELLS.with(|c| c.get())
+}
+
 /// Azure action pattern matching: case-insensitive, `*` matches any run of characters
 /// (including `/`), and `/*/` may also match a single `/` (so `workspaces/*/write` covers
 /// `workspaces/write`: the built-in roles rely on it, see azure-rbac-facts.md §3).
@@ -139,6 +150,7 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
             && i.checked_sub(1).and_then(|k| p.get(k)) == Some(&b'/')
             && p.get(i + 1) == Some(&b'/');
         let mut star = false; // the star matches a[j..k] for some k, then p[i+1..] matches a[k..]
+        MATCH_CELLS.with(|c| c.set(c.get().wrapping_add(cur.len() as u64)));
         for (j, c) in cur.iter_mut().enumerate().rev() {
             *c = if pc == b'*' {
                 star = star || at(&next, j);
