@@ -5,10 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{contoso_assignment, copy_tree, CONTOSO_SUB};
+
 use reach::engine::{work_on_this_thread, Engine};
 use std::path::Path;
 
-const SUB: &str = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+const SUB: &str = CONTOSO_SUB;
 const ALICE: &str = "11111111-0000-0000-0000-000000000001";
 const READER: &str = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 const MIO: &str = "f1a07417-d97a-45cb-824c-7a7467783830";
@@ -16,25 +20,6 @@ const CONTRIBUTOR: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 
 fn ws() -> String {
     format!("{SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws")
-}
-fn assignment(p: &str, kind: &str, role: &str, scope: &str) -> serde_json::Value {
-    serde_json::json!({
-        "principalId": p, "principalType": kind, "scope": scope,
-        "roleDefinitionId": format!("{SUB}/providers/Microsoft.Authorization/roleDefinitions/{role}"),
-    })
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 /// The contoso fixture plus `extra` role assignments and, when given, a groups file and a
@@ -45,7 +30,7 @@ fn project(
     groups: Option<serde_json::Value>,
     identities: Option<serde_json::Value>,
 ) -> Engine {
-    copy(
+    copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contoso"),
         dir,
     );
@@ -111,7 +96,7 @@ fn group_diamonds_are_counted_not_walked() {
     for depth in [6, 24] {
         let d = tempfile::tempdir().unwrap();
         let readers = (0..2)
-            .map(|s| assignment(&gid(0, s), "Group", READER, &ws()))
+            .map(|s| contoso_assignment(&gid(0, s), "Group", READER, &ws()))
             .collect();
         let e = project(d.path(), readers, Some(diamond(depth, false)), None);
         let ws = e.model().resolve_resource("workspace:ws").unwrap();
@@ -140,7 +125,7 @@ fn group_diamonds_are_counted_not_walked() {
 fn a_nesting_cycle_under_a_diamond_says_its_count_is_a_lower_bound() {
     let d = tempfile::tempdir().unwrap();
     let depth = 20;
-    let readers = vec![assignment(&gid(0, 0), "Group", READER, &ws())];
+    let readers = vec![contoso_assignment(&gid(0, 0), "Group", READER, &ws())];
     let e = project(d.path(), readers, Some(diamond(depth, true)), None);
     let ws = e.model().resolve_resource("workspace:ws").unwrap();
     let before = work_on_this_thread();
@@ -177,13 +162,18 @@ fn an_identity_cycle_bomb_stays_polynomial_and_consistent() {
     for i in 0..n {
         for j in 0..n {
             if i != j {
-                extra.push(assignment(&oid(i), "ServicePrincipal", MIO, &uai(j)));
+                extra.push(contoso_assignment(
+                    &oid(i),
+                    "ServicePrincipal",
+                    MIO,
+                    &uai(j),
+                ));
             }
         }
     }
     let carol = "11111111-0000-0000-0000-000000000003";
-    extra.push(assignment(carol, "User", MIO, &uai(0)));
-    extra.push(assignment(carol, "User", CONTRIBUTOR, &ws()));
+    extra.push(contoso_assignment(carol, "User", MIO, &uai(0)));
+    extra.push(contoso_assignment(carol, "User", CONTRIBUTOR, &ws()));
     let d = tempfile::tempdir().unwrap();
     let e = project(d.path(), extra, None, Some(serde_json::Value::Array(ids)));
     let last = e

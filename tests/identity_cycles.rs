@@ -5,11 +5,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{contoso_assignment, copy_tree, CONTOSO_SUB};
+
 use reach::engine::{action::summary_ops, Engine};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const SUB: &str = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+const SUB: &str = CONTOSO_SUB;
 const MIO: &str = "f1a07417-d97a-45cb-824c-7a7467783830";
 const CONTRIBUTOR: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 const CAROL: &str = "11111111-0000-0000-0000-000000000003";
@@ -20,19 +24,13 @@ fn uai(i: usize) -> String {
 fn oid(i: usize) -> String {
     format!("44444444-0000-0000-0000-00000000000{i}")
 }
-fn assignment(p: &str, kind: &str, role: &str, scope: &str) -> serde_json::Value {
-    serde_json::json!({
-        "principalId": p, "principalType": kind, "scope": scope,
-        "roleDefinitionId": format!("{SUB}/providers/Microsoft.Authorization/roleDefinitions/{role}"),
-    })
-}
 
 /// The contoso fixture with `n` user-assigned identities, each Managed Identity Operator on
 /// the next (the last on the first), and carol Managed Identity Operator on the first plus
 /// Contributor on the workspace (so she can make a compute act as it).
 fn project(n: usize, dir: &Path) -> Engine {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contoso");
-    copy(&fixture, dir);
+    copy_tree(&fixture, dir);
     let ids: Vec<_> = (1..=n)
         .map(|i| {
             serde_json::json!({"clientId": format!("55555555-0000-0000-0000-00000000000{i}"),
@@ -51,29 +49,21 @@ fn project(n: usize, dir: &Path) -> Engine {
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     for i in 1..=n {
         let next = i % n + 1;
-        ra.push(assignment(&oid(i), "ServicePrincipal", MIO, &uai(next)));
+        ra.push(contoso_assignment(
+            &oid(i),
+            "ServicePrincipal",
+            MIO,
+            &uai(next),
+        ));
     }
-    ra.push(assignment(CAROL, "User", MIO, &uai(1)));
+    ra.push(contoso_assignment(CAROL, "User", MIO, &uai(1)));
     let ws = format!(
         "{SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws"
     );
-    ra.push(assignment(CAROL, "User", CONTRIBUTOR, &ws));
+    ra.push(contoso_assignment(CAROL, "User", CONTRIBUTOR, &ws));
     std::fs::write(&path, serde_json::to_string(&ra).unwrap()).unwrap();
     let raw = reach::load::load_path(dir, &reach::load::Limits::default()).unwrap();
     Engine::new(reach::model::build(raw))
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 /// (principal, operation) pairs of the all-operations answer, of the summary and of each

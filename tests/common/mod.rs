@@ -186,3 +186,15 @@ pub fn broken_copy(root: &Path, outside: &Path) -> Made {
     }
     made
 }
+
+/// The subscription of the `tests/fixtures/contoso` project.
+pub const CONTOSO_SUB: &str = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+
+/// A role assignment as `az role assignment list` prints it, of built-in role `role` (its
+/// GUID) in the contoso subscription.
+pub fn contoso_assignment(p: &str, kind: &str, role: &str, scope: &str) -> serde_json::Value {
+    serde_json::json!({
+        "principalId": p, "principalType": kind, "scope": scope,
+        "roleDefinitionId": format!("{CONTOSO_SUB}/providers/Microsoft.Authorization/roleDefinitions/{role}"),
+    })
+}
