@@ -209,3 +209,40 @@ fn every_mode_agrees_on_the_tenant_in_reach_diff_tenant() {
     let facts = agree(&e, &dir, every);
     println!("{dir}: {facts} (resource, principal, operation) facts agree in every mode");
 }
+
+/// Under a what-if assumption, the what-can summary marks a row assumed exactly when the full
+/// what-can finds a path through the assumption (the TUI marks rows before their paths are
+/// asked for).
+#[test]
+fn what_can_summary_marks_assumed_rows_like_what_can() {
+    let whatif = reach::cli::WhatIf {
+        assume: [
+            "judy@contoso.com",
+            "Storage Blob Data Reader",
+            "storage:stdata",
+        ]
+        .map(String::from)
+        .to_vec(),
+        revoked: Vec::new(),
+    };
+    let e = reach::cli::open_with(None, true, true, &whatif).unwrap();
+    let m = e.model();
+    let mut marked = 0;
+    for p in m.principal_ids() {
+        let full: BTreeMap<String, bool> = e
+            .what_can(p, None)
+            .resources
+            .into_iter()
+            .map(|r| (r.resource.id, r.paths.iter().any(|x| x.assumed)))
+            .collect();
+        let light: BTreeMap<String, bool> = e
+            .what_can_summary(p, None)
+            .resources
+            .into_iter()
+            .map(|r| (r.resource.id, r.assumed))
+            .collect();
+        assert_eq!(light, full, "{}", m.principal(p).name);
+        marked += light.values().filter(|a| **a).count();
+    }
+    assert!(marked > 0, "no row depends on the assumption");
+}

@@ -96,6 +96,10 @@ pub struct ResourceAccess {
     pub paths: Vec<AccessPath>,
     #[serde(skip_serializing_if = "is_zero")]
     pub more_paths: usize,
+    /// One of the paths found depends on a what-if assumption (kept when a summary drops the
+    /// paths, so its row is marked before anyone asks for them).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub assumed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

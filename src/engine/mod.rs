@@ -422,9 +422,11 @@ impl Engine {
             let mut actions = Vec::new();
             let mut paths = Vec::new();
             let mut more = 0;
+            let mut assumed = false;
             for (label, action) in &ops {
                 let h = search.holders(s, action);
                 if let Some(set) = h.get(&p) {
+                    assumed |= set.paths.iter().any(|r| r.assumed());
                     actions.push(label.clone());
                     let tag = (ops.len() > 1).then(|| label.clone());
                     paths.extend(set.paths.iter().map(|r| to_path(r, tag.clone())));
@@ -447,6 +449,7 @@ impl Engine {
                 actions,
                 paths,
                 more_paths: more,
+                assumed,
             });
         }
         let mut notes = self.principal_notes(p);

@@ -216,7 +216,7 @@ impl AccessPane {
                 more: ra.more_paths,
                 principal: None,
                 scope: e.model().scope_by_arm(&ra.resource.id),
-                assumed: ra.paths.iter().any(|p| p.assumed),
+                assumed: ra.assumed || ra.paths.iter().any(|p| p.assumed),
                 // a summary row (no paths yet): fetched when highlighted
                 pending: if ra.paths.is_empty() {
                     ra.actions.clone()
