@@ -246,3 +246,178 @@ fn what_can_summary_marks_assumed_rows_like_what_can() {
     }
     assert!(marked > 0, "no row depends on the assumption");
 }
+
+mod graphs {
+    //! Generated graphs: groups nested at random (cycles and diamonds included), identities
+    //! that can act as each other at random, and role assignments of users, groups and
+    //! identities at the resource group, the workspace and the identities.
+    use super::*;
+    use proptest::prelude::*;
+
+    const SUB: &str = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+    const ROLES: [&str; 4] = [
+        "acdd72a7-3385-48ef-bd42-f606fba81ae7", // Reader
+        "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor
+        "f1a07417-d97a-45cb-824c-7a7467783830", // Managed Identity Operator
+        "f6c7c914-8db3-469d-8ca1-694a8f32e121", // AzureML Data Scientist
+    ];
+
+    fn group(i: u8) -> String {
+        format!("22222222-0000-0000-0000-0000000001{i:02}")
+    }
+    fn user(i: u8) -> String {
+        format!("11111111-0000-0000-0000-00000000000{}", i % 5 + 1)
+    }
+    fn uai_oid(i: u8) -> String {
+        format!("44444444-0000-0000-0000-0000000001{i:02}")
+    }
+    fn uai_id(i: u8) -> String {
+        format!("{SUB}/resourceGroups/rg-ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-{i}")
+    }
+
+    fn fixture() -> Vec<(String, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contoso");
+        let mut out = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    out.push((rel, std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        out
+    }
+
+    /// (holder kind 0 user / 1 group / 2 identity, holder index, role, scope 0 rg / 1 ws / 2+j uai j)
+    type Grant = (u8, u8, u8, u8);
+
+    fn project(
+        groups: u8,
+        nest: &[(u8, u8)],
+        members: &[(u8, u8)],
+        uais: u8,
+        grants: &[Grant],
+    ) -> Engine {
+        let mut files: Vec<(String, Vec<u8>)> = fixture()
+            .into_iter()
+            .filter(|(f, _)| f != "azure/groups.json" && f != "azure/role-assignments.json")
+            .collect();
+        // the fixture's own assignments stay, the generated ones are added
+        let base: Vec<serde_json::Value> = fixture()
+            .into_iter()
+            .find(|(f, _)| f == "azure/role-assignments.json")
+            .map(|(_, b)| serde_json::from_slice(&b).unwrap())
+            .unwrap_or_default();
+        let gs: Vec<_> = (0..groups)
+            .map(|g| {
+                let mut m: Vec<serde_json::Value> = nest
+                    .iter()
+                    .filter(|(a, b)| *a == g && *b < groups && a != b)
+                    .map(|(_, b)| serde_json::json!({"@odata.type": "#microsoft.graph.group", "id": group(*b)}))
+                    .collect();
+                m.extend(members.iter().filter(|(gg, _)| *gg == g).map(|(_, u)| {
+                    serde_json::json!({"@odata.type": "#microsoft.graph.user", "id": user(*u)})
+                }));
+                serde_json::json!({"id": group(g), "displayName": format!("g{g}"),
+                    "securityEnabled": true, "groupTypes": [], "members": m})
+            })
+            .collect();
+        files.push((
+            "azure/groups.json".into(),
+            serde_json::json!({ "value": gs }).to_string().into_bytes(),
+        ));
+        let ids: Vec<_> = (0..uais)
+            .map(|i| {
+                serde_json::json!({"clientId": format!("55555555-0000-0000-0000-0000000001{i:02}"),
+                    "id": uai_id(i), "name": format!("uai-{i}"), "principalId": uai_oid(i),
+                    "resourceGroup": "rg-ml", "tenantId": "t", "location": "westeurope",
+                    "type": "Microsoft.ManagedIdentity/userAssignedIdentities"})
+            })
+            .collect();
+        files.push((
+            "azure/identities.json".into(),
+            serde_json::Value::Array(ids).to_string().into_bytes(),
+        ));
+        let mut ra = base;
+        ra.extend(grants.iter().filter_map(|&(kind, who, role, scope)| {
+            let (p, ptype) = match kind % 3 {
+                0 => (user(who), "User"),
+                1 if groups > 0 => (group(who % groups), "Group"),
+                2 if uais > 0 => (uai_oid(who % uais), "ServicePrincipal"),
+                _ => return None,
+            };
+            let rg = format!("{SUB}/resourceGroups/rg-ml");
+            let scope = match scope {
+                0 => rg,
+                1 => format!("{rg}/providers/Microsoft.MachineLearningServices/workspaces/ws"),
+                j if uais > 0 => uai_id((j - 2) % uais),
+                _ => return None,
+            };
+            Some(contoso_like(&p, ptype, ROLES[role as usize % 4], &scope))
+        }));
+        files.push((
+            "azure/role-assignments.json".into(),
+            serde_json::Value::Array(ra).to_string().into_bytes(),
+        ));
+        let raw = reach::load::load_files("gen", files, &reach::load::Limits::default());
+        Engine::new(reach::model::build(raw))
+    }
+
+    fn contoso_like(p: &str, kind: &str, role: &str, scope: &str) -> serde_json::Value {
+        serde_json::json!({
+            "principalId": p, "principalType": kind, "scope": scope,
+            "roleDefinitionId": format!("{SUB}/providers/Microsoft.Authorization/roleDefinitions/{role}"),
+        })
+    }
+
+    #[test]
+    fn a_ring_of_two_identities_with_an_operator() {
+        let grants = vec![(2, 0, 2, 3), (2, 1, 2, 2), (0, 2, 2, 2), (0, 2, 1, 1)];
+        let e = project(0, &[], &[], 2, &grants);
+        let every = Every {
+            resource: 1,
+            what_can: 1,
+            explain: 1,
+        };
+        assert!(agree(&e, "ring", every) > 0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+        #[test]
+        fn every_mode_agrees_on_generated_graphs(
+            groups in 0u8..6,
+            nest in prop::collection::vec((0u8..6, 0u8..6), 0..12),
+            members in prop::collection::vec((0u8..6, 0u8..5), 0..8),
+            uais in 0u8..4,
+            grants in prop::collection::vec((0u8..3, 0u8..6, 0u8..4, 0u8..6), 0..16),
+            acts in prop::collection::vec((0u8..4, 0u8..4), 0..8),
+            operator in any::<bool>(),
+            ring in any::<bool>(),
+        ) {
+            // identities Managed Identity Operator on each other: acts-as cycles
+            let mut grants = grants;
+            grants.extend(acts.iter().map(|&(a, b)| (2, a, 2, 2 + b)));
+            if ring {
+                // each identity Managed Identity Operator on the next: one cycle through all
+                grants.extend((0..uais).map(|a| (2, a, 2, 2 + (a + 1) % uais.max(1))));
+            }
+            if operator {
+                // a user who can assign the first identity and create computes: the way in
+                grants.extend([(0, 2, 2, 2), (0, 2, 1, 1)]);
+            }
+            let e = project(groups, &nest, &members, uais, &grants);
+            let every = Every { resource: 1, what_can: 2, explain: 13 };
+            agree(&e, "generated graph", every);
+        }
+    }
+}

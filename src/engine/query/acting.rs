@@ -141,8 +141,12 @@ impl<'a> Search<'a> {
         }
         for (c_steps, c_nodes) in combos {
             for ip in ident_paths {
-                if ip.nodes.iter().any(|n| c_nodes.contains(n)) {
-                    continue; // no principal twice on one path
+                // no principal twice on one path: an explanation goes round no loop. Existence
+                // (light) keeps one path per principal, and the one kept may pass the identity
+                // while another way does not; what it proves holds either way (every holder
+                // met was derived before), so light answers skip the check.
+                if !self.light && ip.nodes.iter().any(|n| c_nodes.contains(n)) {
+                    continue;
                 }
                 let mut steps = c_steps.to_vec(); // ends with the acts-as step
                 steps.extend(note.iter().cloned());
