@@ -11,6 +11,8 @@ use reach::engine::{action::summary_ops, Engine};
 use reach::model::{PrincipalId, ScopeId};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod common;
+
 #[allow(dead_code)]
 #[path = "../examples/gen_tenant.rs"]
 mod gen_tenant;
@@ -252,6 +254,7 @@ mod graphs {
     //! that can act as each other at random, and role assignments of users, groups and
     //! identities at the resource group, the workspace and the identities.
     use super::*;
+    use common::contoso_uai;
     use proptest::prelude::*;
 
     const SUB: &str = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590";
@@ -336,12 +339,7 @@ mod graphs {
             serde_json::json!({ "value": gs }).to_string().into_bytes(),
         ));
         let ids: Vec<_> = (0..uais)
-            .map(|i| {
-                serde_json::json!({"clientId": format!("55555555-0000-0000-0000-0000000001{i:02}"),
-                    "id": uai_id(i), "name": format!("uai-{i}"), "principalId": uai_oid(i),
-                    "resourceGroup": "rg-ml", "tenantId": "t", "location": "westeurope",
-                    "type": "Microsoft.ManagedIdentity/userAssignedIdentities"})
-            })
+            .map(|i| contoso_uai(usize::from(i), &uai_oid(i)))
             .collect();
         files.push((
             "azure/identities.json".into(),

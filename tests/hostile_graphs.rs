@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{contoso_assignment, copy_tree, CONTOSO_SUB};
+use common::{contoso_assignment, contoso_uai, copy_tree, CONTOSO_SUB};
 
 use reach::engine::{work_on_this_thread, Engine};
 use std::path::Path;
@@ -150,14 +150,7 @@ fn an_identity_cycle_bomb_stays_polynomial_and_consistent() {
         format!("{SUB}/resourceGroups/rg-ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-{i}")
     };
     let oid = |i: usize| format!("44444444-0000-0000-0000-{i:012}");
-    let ids: Vec<_> = (0..n)
-        .map(|i| {
-            serde_json::json!({"clientId": format!("55555555-0000-0000-0000-{i:012}"),
-                "id": uai(i), "name": format!("uai-{i}"), "principalId": oid(i),
-                "resourceGroup": "rg-ml", "tenantId": "t", "location": "westeurope",
-                "type": "Microsoft.ManagedIdentity/userAssignedIdentities"})
-        })
-        .collect();
+    let ids: Vec<_> = (0..n).map(|i| contoso_uai(i, &oid(i))).collect();
     let mut extra = Vec::new();
     for i in 0..n {
         for j in 0..n {

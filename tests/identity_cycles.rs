@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{contoso_assignment, copy_tree, CONTOSO_SUB};
+use common::{contoso_assignment, contoso_uai, copy_tree, CONTOSO_SUB};
 
 use reach::engine::{action::summary_ops, Engine};
 use std::collections::BTreeSet;
@@ -31,14 +31,7 @@ fn oid(i: usize) -> String {
 fn project(n: usize, dir: &Path) -> Engine {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contoso");
     copy_tree(&fixture, dir);
-    let ids: Vec<_> = (1..=n)
-        .map(|i| {
-            serde_json::json!({"clientId": format!("55555555-0000-0000-0000-00000000000{i}"),
-                "id": uai(i), "name": format!("uai-{i}"), "principalId": oid(i),
-                "resourceGroup": "rg-ml", "tenantId": "t", "location": "westeurope",
-                "type": "Microsoft.ManagedIdentity/userAssignedIdentities"})
-        })
-        .collect();
+    let ids: Vec<_> = (1..=n).map(|i| contoso_uai(i, &oid(i))).collect();
     std::fs::write(
         dir.join("azure/identities.json"),
         serde_json::to_string(&ids).unwrap(),

@@ -198,3 +198,15 @@ pub fn contoso_assignment(p: &str, kind: &str, role: &str, scope: &str) -> serde
         "roleDefinitionId": format!("{CONTOSO_SUB}/providers/Microsoft.Authorization/roleDefinitions/{role}"),
     })
 }
+
+/// A user-assigned identity in rg-ml as `az identity list` prints it: `uai-<n>`, with the
+/// object ID `oid` and a client ID made from `n`.
+pub fn contoso_uai(n: usize, oid: &str) -> serde_json::Value {
+    serde_json::json!({
+        "clientId": format!("55555555-0000-0000-0000-{n:012}"),
+        "id": format!("{CONTOSO_SUB}/resourceGroups/rg-ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-{n}"),
+        "name": format!("uai-{n}"), "principalId": oid,
+        "resourceGroup": "rg-ml", "tenantId": "t", "location": "westeurope",
+        "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
+    })
+}
