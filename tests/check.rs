@@ -9,7 +9,6 @@ mod common;
 use common::{run, run_in};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 const DEMO_POLICY: &str = "sample-configs/demo/reach-policy.yaml";
 
@@ -110,7 +109,6 @@ fn the_demo_policy_reads_from_the_project_folder_too() {
     let r = run_in(
         &root().join("sample-configs/demo"),
         &["check", "reach-policy.yaml", "-p", "."],
-        Duration::from_secs(60),
     );
     assert_eq!(r.code, Some(1), "{}", r.all());
     assert!(r.stdout.contains("[reach-policy.yaml:32]"), "{}", r.stdout);

@@ -7,12 +7,9 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::time::Duration;
-
-const LIMIT: Duration = Duration::from_secs(30);
 
 fn findings(dir: &Path) -> (Vec<String>, Run) {
-    let r = run_in(dir, &["lint", "-p", ".", "--format", "json"], LIMIT);
+    let r = run_in(dir, &["lint", "-p", ".", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("lint json");
     let lines = v["findings"]
         .as_array()
@@ -116,11 +113,7 @@ fn broken_folder_one_clear_finding_each_and_good_files_answer() {
     }
 
     // Queries still answer from the good files; load errors go to stderr as file:line: message.
-    let w = run_in(
-        root.path(),
-        &["who-can", "endpoint:ep-good", "-p", "."],
-        LIMIT,
-    );
+    let w = run_in(root.path(), &["who-can", "endpoint:ep-good", "-p", "."]);
     assert_eq!(w.code, Some(0), "{}", w.stderr);
     assert!(
         w.stdout.contains(
@@ -145,11 +138,7 @@ fn broken_folder_one_clear_finding_each_and_good_files_answer() {
     stderr.sort();
     assert_eq!(stderr, want_err);
     // The BOM file loaded.
-    let d = run_in(
-        root.path(),
-        &["what-can", "dave@contoso.com", "-p", "."],
-        LIMIT,
-    );
+    let d = run_in(root.path(), &["what-can", "dave@contoso.com", "-p", "."]);
     assert_eq!(d.code, Some(0), "{}", d.stderr);
     assert!(
         d.stdout
@@ -158,7 +147,7 @@ fn broken_folder_one_clear_finding_each_and_good_files_answer() {
         d.stdout
     );
     // No output of any command carries a raw control or BIDI character.
-    let text = run_in(root.path(), &["lint", "-p", "."], LIMIT);
+    let text = run_in(root.path(), &["lint", "-p", "."]);
     no_raw_controls("lint", &text.all());
     assert!(text
         .stdout
@@ -183,7 +172,7 @@ fn broken_folder_one_clear_finding_each_and_good_files_answer() {
         vec!["what-can", "no-such-\u{1b}[2J-user", "-p", "."],
         vec!["export", "--format", "json", "-p", "."],
     ] {
-        let r = run_in(root.path(), &args, LIMIT);
+        let r = run_in(root.path(), &args);
         assert!(
             r.code == Some(0) || r.code == Some(2),
             "{args:?}: {:?} {}",
@@ -206,7 +195,6 @@ fn broken_folder_one_clear_finding_each_and_good_files_answer() {
             "-p",
             ".",
         ],
-        LIMIT,
     );
     assert_eq!(who.code, Some(0), "{}", who.stderr);
     assert!(

@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::time::Duration;
 
 const S: &str = "6f3c2a1b-9d8e-4c7f-a5b6-1e2d3c4b5a69";
 
@@ -95,7 +94,7 @@ fn commands() -> Vec<Vec<&'static str>> {
 }
 
 fn check_no_canary(dir: &Path, args: &[&str], canaries: &[String]) -> bool {
-    let r = run_in(dir, args, Duration::from_secs(30));
+    let r = run_in(dir, args);
     let all = r.all();
     for c in canaries {
         assert!(

@@ -483,9 +483,10 @@ pub fn reach_env(scn: &Scenario, args: &[&str], cwd: &Path, env: &[(&str, &str)]
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        if start.elapsed() > Duration::from_secs(180) {
+        // a guard against a hang, not a check of speed (the scale test counts calls)
+        if start.elapsed() > Duration::from_secs(600) {
             let _ = child.kill();
-            panic!("reach {args:?} still running after 180 s");
+            panic!("reach {args:?} still running after 600 s: a hang");
         }
         std::thread::sleep(Duration::from_millis(10));
     };
