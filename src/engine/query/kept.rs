@@ -2,7 +2,8 @@
 //! light search of everyone reads role holders by scope and role, acts-as edges and sub-goals
 //! from the store, and fills it. See `Search::sharing`.
 
-use super::{denied_by, on_chain, Holders, PathSet, RawPath, Search, Seen};
+use super::groups::on_chain;
+use super::{denied_by, Holders, PathSet, RawPath, Search, Seen};
 use crate::engine::graph::{AccessGraph, ActsAs};
 use crate::engine::shared::{Chains, RoleReach, ScopeReach, Shared, Tree};
 use crate::model::{Deny, Model, PrincipalId, ScopeId};
