@@ -39,6 +39,7 @@ pub mod manifest;
 pub mod plan;
 mod preflight;
 pub mod progress;
+pub mod references;
 pub mod run;
 pub mod script;
 mod store;
