@@ -12,6 +12,9 @@ pub const EP_REGEN: &str =
     "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/regenerateKeys/action";
 pub const EP_TOKEN: &str =
     "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/token/action";
+/// A workspace's keys (they include its storage account's key).
+pub const WS_KEYS: &str = "Microsoft.MachineLearningServices/workspaces/listKeys/action";
+pub const STG_REGEN: &str = "Microsoft.Storage/storageAccounts/regeneratekey/action";
 pub const EP_WRITE: &str = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/write";
 pub const BLOB_READ: &str = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read";
 pub const BLOB_WRITE: &str =
@@ -66,8 +69,9 @@ pub fn resolve(m: &Model, s: ScopeId, op: &str) -> Result<String, ActionError> {
     let sc = m.scope(s);
     let k = sc.kind;
     let lower = op.to_ascii_lowercase();
-    match action_for(&lower, k, &sc.id.resource_type()) {
-        Some(a) => Ok(a),
+    match named(&lower, k) {
+        Some(Named::OfType(verb)) => Ok(format!("{}/{verb}", sc.id.resource_type())),
+        Some(Named::Fixed(a)) => Ok(a.to_string()),
         None if OPERATIONS.contains(&lower.as_str()) => Err(ActionError(format!(
             "operation '{lower}' does not apply to a {}",
             k.word()
@@ -80,38 +84,44 @@ pub fn resolve(m: &Model, s: ScopeId, op: &str) -> Result<String, ActionError> {
     }
 }
 
-/// The action operation `op` (lower case) names on a resource of kind `k` and ARM type `ty`;
-/// None when it does not apply there. The one table of `resolve` and `summary_ops`.
-fn action_for(op: &str, k: ResKind, ty: &str) -> Option<String> {
-    let a = match (op, k) {
-        ("read", _) => format!("{ty}/read"),
-        ("write", _) => format!("{ty}/write"),
-        ("delete", _) => format!("{ty}/delete"),
-        ("score", ResKind::OnlineEndpoint) => EP_SCORE.into(),
-        ("list-keys", ResKind::OnlineEndpoint) => EP_KEYS.into(),
-        ("list-keys", ResKind::Storage) => STG_KEYS.into(),
-        ("list-keys", ResKind::Registry) => ACR_CREDS.into(),
-        ("list-keys", ResKind::Workspace) => format!("{ML}/listKeys/action"),
-        ("regenerate-keys", ResKind::OnlineEndpoint) => EP_REGEN.into(),
-        ("regenerate-keys", ResKind::Storage) => {
-            "Microsoft.Storage/storageAccounts/regeneratekey/action".into()
-        }
-        ("get-token", ResKind::OnlineEndpoint) => EP_TOKEN.into(),
-        ("read-blobs", ResKind::Storage | ResKind::Datastore) => BLOB_READ.into(),
-        ("write-blobs", ResKind::Storage | ResKind::Datastore) => BLOB_WRITE.into(),
-        ("pull-image", ResKind::Registry) => ACR_PULL.into(),
-        ("push-image", ResKind::Registry) => ACR_PUSH.into(),
-        ("read-secrets", ResKind::KeyVault) => KV_GET_SECRET.into(),
-        ("read-secrets", ResKind::Datastore | ResKind::Workspace) => DS_SECRETS.into(),
+/// What an operation names on a kind of resource: an action of the resource's own ARM type
+/// (`{type}/read`) or a fixed action. Decided without building a string, so `summary_ops`
+/// (asked for every resource a what-can visits) allocates nothing per operation.
+enum Named {
+    OfType(&'static str),
+    Fixed(&'static str),
+}
+
+/// What operation `op` (lower case) names on a resource of kind `k`; None when it does not
+/// apply there. The one table of `resolve` and `summary_ops`.
+fn named(op: &str, k: ResKind) -> Option<Named> {
+    use Named::{Fixed, OfType};
+    Some(match (op, k) {
+        ("read", _) => OfType("read"),
+        ("write", _) => OfType("write"),
+        ("delete", _) => OfType("delete"),
+        ("score", ResKind::OnlineEndpoint) => Fixed(EP_SCORE),
+        ("list-keys", ResKind::OnlineEndpoint) => Fixed(EP_KEYS),
+        ("list-keys", ResKind::Storage) => Fixed(STG_KEYS),
+        ("list-keys", ResKind::Registry) => Fixed(ACR_CREDS),
+        ("list-keys", ResKind::Workspace) => Fixed(WS_KEYS),
+        ("regenerate-keys", ResKind::OnlineEndpoint) => Fixed(EP_REGEN),
+        ("regenerate-keys", ResKind::Storage) => Fixed(STG_REGEN),
+        ("get-token", ResKind::OnlineEndpoint) => Fixed(EP_TOKEN),
+        ("read-blobs", ResKind::Storage | ResKind::Datastore) => Fixed(BLOB_READ),
+        ("write-blobs", ResKind::Storage | ResKind::Datastore) => Fixed(BLOB_WRITE),
+        ("pull-image", ResKind::Registry) => Fixed(ACR_PULL),
+        ("push-image", ResKind::Registry) => Fixed(ACR_PUSH),
+        ("read-secrets", ResKind::KeyVault) => Fixed(KV_GET_SECRET),
+        ("read-secrets", ResKind::Datastore | ResKind::Workspace) => Fixed(DS_SECRETS),
         ("read-secrets" | "read-connection-secrets", ResKind::Connection | ResKind::Workspace) => {
-            CONN_SECRETS.into()
+            Fixed(CONN_SECRETS)
         }
-        ("assign-identity", ResKind::Identity) => UAI_ASSIGN.into(),
-        ("submit-job", ResKind::Workspace | ResKind::Compute) => JOB_WRITE.into(),
-        ("studio-deploy", ResKind::OnlineEndpoint) => STUDIO_DEPLOY.into(),
+        ("assign-identity", ResKind::Identity) => Fixed(UAI_ASSIGN),
+        ("submit-job", ResKind::Workspace | ResKind::Compute) => Fixed(JOB_WRITE),
+        ("studio-deploy", ResKind::OnlineEndpoint) => Fixed(STUDIO_DEPLOY),
         _ => return None,
-    };
-    Some(a)
+    })
 }
 
 /// The operations summarised for a resource kind when no `--action` is given: every operation
@@ -124,6 +134,6 @@ pub fn summary_ops(k: ResKind) -> Vec<&'static str> {
     OPERATIONS
         .iter()
         .copied()
-        .filter(|op| action_for(op, k, "T").is_some())
+        .filter(|op| named(op, k).is_some())
         .collect()
 }

@@ -39,10 +39,6 @@ use std::sync::Arc;
 /// Default cap on paths shown per principal; the rest are counted as "N more".
 pub const DEFAULT_MAX_PATHS: usize = 8;
 
-/// The memory budget of the answers an engine keeps across queries, in bytes (see
-/// `engine/shared.rs`).
-pub const DEFAULT_KEPT_BUDGET: usize = shared::DEFAULT_BUDGET;
-
 /// The kept-answer budget every engine made from now on starts with (the CLI's
 /// `--kept-memory`).
 pub fn set_default_kept_budget(bytes: usize) {
@@ -174,8 +170,8 @@ impl Engine {
     }
 
     /// Hold the answers kept across queries within `bytes` (past it they are forgotten,
-    /// goals first; answers never change). Engines start with `DEFAULT_KEPT_BUDGET`, or what
-    /// `set_default_kept_budget` set.
+    /// goals first; answers never change). Engines start with 160 MiB
+    /// (`shared::DEFAULT_BUDGET`), or what `set_default_kept_budget` set.
     pub fn set_kept_budget(&self, bytes: usize) {
         self.shared.set_budget(bytes);
     }

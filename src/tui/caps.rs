@@ -47,8 +47,7 @@ impl Caps {
         let Some(info) = info else {
             return by_name;
         };
-        let colorterm = var("COLORTERM").unwrap_or_default().to_ascii_lowercase();
-        let truecolor = colorterm == "truecolor" || colorterm == "24bit";
+        let truecolor = truecolor(&var);
         Caps {
             color: by_name.color && info.colors.is_none_or(|n| !(0..8).contains(&n)),
             italic: truecolor || info.italic,
@@ -61,8 +60,7 @@ impl Caps {
     pub fn detect(var: impl Fn(&str) -> Option<String>) -> Caps {
         let get = |k: &str| var(k).filter(|v| !v.is_empty());
         let term = get("TERM").unwrap_or_default().to_ascii_lowercase();
-        let colorterm = get("COLORTERM").unwrap_or_default().to_ascii_lowercase();
-        let truecolor = colorterm == "truecolor" || colorterm == "24bit";
+        let truecolor = truecolor(&var);
         let vt = term.starts_with("vt");
         let modern = [
             "256color",
@@ -91,6 +89,12 @@ impl Caps {
             unicode: locale.contains("utf-8") || locale.contains("utf8"),
         }
     }
+}
+
+/// `COLORTERM` says the terminal draws 24-bit colour (and so italics).
+fn truecolor(var: &impl Fn(&str) -> Option<String>) -> bool {
+    var("COLORTERM")
+        .is_some_and(|c| c.eq_ignore_ascii_case("truecolor") || c.eq_ignore_ascii_case("24bit"))
 }
 
 /// What a terminfo entry says of the capabilities the theme uses.

@@ -2,8 +2,9 @@
 //! action there, each with its paths, walking: role assignments at the scope and its ancestors
 //! (RBAC-SCOPE, RBAC-ACTIONS), rule-made grants, group members (RBAC-GROUP), deny assignments
 //! (RBAC-DENY), derivations (credential paths) and acts-as edges. Results are memoised per goal;
-//! a goal already being evaluated contributes nothing (so cycles end), and no path visits a
-//! principal twice. Group membership is in `groups.rs`, acts-as edges in `acting.rs`; the light
+//! a goal met while it is still being evaluated answers what the round before found for it,
+//! and a question that met one is solved to a fixpoint (`holders`). Full answers' paths visit
+//! no principal twice. Group membership is in `groups.rs`, acts-as edges in `acting.rs`; the light
 //! search's use of the answers the engine keeps across queries is in `kept.rs`.
 
 mod acting;
