@@ -39,6 +39,12 @@ fn summary_matches_full_who_can_on_every_demo_resource() {
 #[path = "../examples/gen_tenant.rs"]
 mod gen_tenant;
 
+/// An engine on the project in `dir`.
+fn engine_of(dir: &std::path::Path) -> Engine {
+    let raw = reach::load::load_path(dir, &reach::load::Limits::default()).unwrap();
+    Engine::new(reach::model::build(raw))
+}
+
 /// Names and operations of a summary, for comparing.
 fn rows(v: &[reach::engine::Reached]) -> Vec<(String, Vec<String>, bool)> {
     v.iter()
@@ -56,10 +62,7 @@ fn rows(v: &[reach::engine::Reached]) -> Vec<(String, Vec<String>, bool)> {
 fn kept_answers_do_not_change_summaries_on_a_generated_tenant() {
     let d = tempfile::tempdir().unwrap();
     gen_tenant::generate(1000, 11, d.path());
-    let build = || {
-        let raw = reach::load::load_path(d.path(), &reach::load::Limits::default()).unwrap();
-        Engine::new(reach::model::build(raw))
-    };
+    let build = || engine_of(d.path());
     let (a, mut b, c) = (build(), build(), build());
     // b's answers are asked while its background warm-up runs (both fill the same store)
     b.warm_in_background();
@@ -128,8 +131,7 @@ fn kept_answers_do_not_change_summaries_on_a_generated_tenant() {
 fn warm_up_keeps_every_edge_and_stops_when_told() {
     let d = tempfile::tempdir().unwrap();
     gen_tenant::generate(600, 5, d.path());
-    let raw = reach::load::load_path(d.path(), &reach::load::Limits::default()).unwrap();
-    let e = Engine::new(reach::model::build(raw));
+    let e = engine_of(d.path());
     let edges: usize = e.graph().acts_as.values().map(Vec::len).sum();
     assert!(edges > 0);
     let stopped = std::sync::atomic::AtomicBool::new(true);
@@ -150,10 +152,7 @@ fn warm_up_keeps_every_edge_and_stops_when_told() {
 fn a_small_kept_budget_forgets_answers_but_changes_none() {
     let d = tempfile::tempdir().unwrap();
     gen_tenant::generate(1000, 11, d.path());
-    let build = || {
-        let raw = reach::load::load_path(d.path(), &reach::load::Limits::default()).unwrap();
-        Engine::new(reach::model::build(raw))
-    };
+    let build = || engine_of(d.path());
     let (roomy, small) = (build(), build());
     const BUDGET: usize = 64 << 10;
     small.set_kept_budget(BUDGET);
