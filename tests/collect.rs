@@ -429,12 +429,14 @@ fn who_can_on_the_collected_folder_names_principals_and_paths() {
     let names: Vec<&str> = who.keys().map(String::as_str).collect();
     // ml-team holds AzureML Data Scientist on the workspace; alice is in it, bob through
     // fraud-squad (a nested group read from ml-team's member list) and his own Reader on rg-ml;
-    // sp-deployer is Contributor on the subscription; carol is only PIM-eligible (not active)
+    // sp-deployer is Contributor on the subscription; carol is only PIM-eligible for Owner (not
+    // active): listed, marked latent
     assert_eq!(
         names,
         [
             "alice@contoso.com",
             "bob@contoso.com",
+            "carol@contoso.com",
             "fraud-squad",
             "ml-team",
             "sp-deployer"
@@ -460,6 +462,19 @@ fn who_can_on_the_collected_folder_names_principals_and_paths() {
         who["bob@contoso.com"].iter().any(|p| p == &["RBAC-SCOPE"]),
         "{:?}",
         who["bob@contoso.com"]
+    );
+    let latent: Vec<(&str, &str)> = w["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| Some((p["name"].as_str()?, p["latent"].as_str()?)))
+        .collect();
+    assert_eq!(latent, [("carol@contoso.com", "eligible")], "{}", r.stdout);
+    assert_eq!(who["carol@contoso.com"], [["RBAC-PIM-ELIGIBLE"]]);
+    assert!(
+        r.stdout.contains(r#""until": "2027-01-10T00:31:41.477Z""#),
+        "{}",
+        r.stdout
     );
     assert!(
         !w.to_string().contains("not read"),

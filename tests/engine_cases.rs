@@ -51,6 +51,9 @@ struct Query {
     /// What-if: assignments treated as removed [principal, role, scope].
     #[serde(default)]
     revoke: Vec<[String; 3]>,
+    /// `--latent include|exclude|only` (default include).
+    #[serde(default)]
+    latent: Option<String>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -109,6 +112,10 @@ struct Expect {
     /// Some path depends on an assumption (marked assumed).
     #[serde(default)]
     assumed: Option<bool>,
+    /// Exactly the rows marked latent (reached by latent paths only): principals (who-can),
+    /// resources (what-can) or "" (explain).
+    #[serde(default)]
+    latent_rows: Option<Vec<String>>,
 }
 
 fn root() -> PathBuf {
@@ -167,6 +174,7 @@ fn engine_for(case: &Case) -> Engine {
                 condition: None,
                 source: reach::source::Source::Assumed,
                 assumed: true,
+                tenure: Default::default(),
             }
         })
         .collect();
@@ -182,7 +190,12 @@ fn engine_for(case: &Case) -> Engine {
     if !extra.is_empty() || !revoked.is_empty() {
         m.assume(extra, &revoked);
     }
-    Engine::new(m)
+    let mut e = Engine::new(m);
+    if let Some(l) = &case.query.latent {
+        e.latent = reach::engine::Latent::parse(l)
+            .unwrap_or_else(|| panic!("{}: latent: {l}?", case.name));
+    }
+    e
 }
 
 /// Every path's rule list, keyed by principal (who-can), resource (what-can) or "" (explain).
@@ -196,6 +209,7 @@ fn run(case: &Case) -> Result<(), String> {
     let mut paths: PathMap = BTreeMap::new();
     let mut texts: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
+    let mut latent_rows: Vec<String> = Vec::new();
     let collect = |ps: &[reach::engine::AccessPath],
                    key: &str,
                    paths: &mut PathMap,
@@ -213,21 +227,35 @@ fn run(case: &Case) -> Result<(), String> {
         let w = e.who_can(s, q.action.as_deref()).map_err(|a| a.0)?;
         for p in &w.principals {
             names.push(p.principal.name.clone());
+            if p.latent.is_some() {
+                latent_rows.push(p.principal.name.clone());
+            }
             collect(&p.paths, &p.principal.name, &mut paths, &mut texts);
         }
         texts.extend(w.notes.iter().cloned());
         // the TUI's light summary lists the same principals, answered cold and again after the
         // engine's warm-up has kept the acts-as answers
-        let listed = |e: &Engine| -> Result<Vec<String>, String> {
+        let listed = |e: &Engine| -> Result<(Vec<String>, Vec<String>), String> {
             let v = e.who_can_summary(s, q.action.as_deref()).map_err(|a| a.0)?;
-            Ok(v.into_iter().map(|r| r.principal.name).collect())
+            let marked = v
+                .iter()
+                .filter(|r| r.latent.is_some())
+                .map(|r| r.principal.name.clone())
+                .collect();
+            Ok((v.into_iter().map(|r| r.principal.name).collect(), marked))
         };
         let cold = listed(&e)?;
         e.warm(&Default::default());
         let warmed = listed(&e)?;
-        if cold != names || warmed != names {
+        if cold.0 != names || warmed.0 != names {
             return Err(format!(
                 "summary: cold {cold:?}, after warm-up {warmed:?}; who-can {names:?}"
+            ));
+        }
+        if cold.1 != latent_rows || warmed.1 != latent_rows {
+            return Err(format!(
+                "summary latent rows: cold {:?}, after warm-up {:?}; who-can {latent_rows:?}",
+                cold.1, warmed.1
             ));
         }
     } else if let Some((p, r)) = &q.explain {
@@ -245,6 +273,9 @@ fn run(case: &Case) -> Result<(), String> {
             }
         }
         collect(&ex.paths, "", &mut paths, &mut texts);
+        if ex.latent.is_some() {
+            latent_rows.push(String::new());
+        }
         let wn: Vec<&str> = ex.why_not.iter().map(|m| m.rule).collect();
         for r in &x.why_not {
             if !wn.contains(&r.as_str()) {
@@ -292,7 +323,22 @@ fn run(case: &Case) -> Result<(), String> {
         for r in &w.resources {
             let key = format!("{}:{}", r.resource.kind.word(), r.resource.name);
             names.push(key.clone());
+            if r.latent.is_some() {
+                latent_rows.push(key.clone());
+            }
             collect(&r.paths, &key, &mut paths, &mut texts);
+        }
+        let light = e.what_can_summary(pid, q.action.as_deref());
+        let marked: Vec<String> = light
+            .resources
+            .iter()
+            .filter(|r| r.latent.is_some())
+            .map(|r| format!("{}:{}", r.resource.kind.word(), r.resource.name))
+            .collect();
+        if marked != latent_rows {
+            return Err(format!(
+                "what-can summary latent rows {marked:?}; what-can {latent_rows:?}"
+            ));
         }
         for r in &x.reaches {
             if !names.contains(r) {
@@ -303,6 +349,13 @@ fn run(case: &Case) -> Result<(), String> {
             if names.contains(r) {
                 return Err(format!("reaches {r} but should not: {:?}", paths.get(r)));
             }
+        }
+    }
+    if let Some(want) = &x.latent_rows {
+        if *want != latent_rows {
+            return Err(format!(
+                "latent rows: expected {want:?}, got {latent_rows:?}"
+            ));
         }
     }
     if let Some(want) = x.assumed {

@@ -271,3 +271,46 @@ fn ascii_uses_no_box_drawing_or_arrows() {
     }
     assert!(s.contains("> * ep-fraud"), "{s}");
 }
+
+/// Issue 16: judy is only PIM-eligible for the blobs of stdata: her row and her path are marked
+/// latent (`◇`, `%` in ASCII), the path head says until when, and the legend explains it.
+#[test]
+fn eligible_row_and_path() {
+    for (w, h) in SIZES {
+        let mut a = demo(w, h);
+        feed(&mut a, filter("stdata"));
+        feed(&mut a, [Action::Select]);
+        assert!(matches!(a.subject, Some(Subject::Resource(_))));
+        feed(&mut a, [Action::FocusNext, Action::FocusNext]);
+        let i = a
+            .access
+            .rows
+            .iter()
+            .position(|r| r.name == "judy@contoso.com")
+            .expect("judy reaches stdata, latent");
+        assert_eq!(a.access.rows[i].latent, Some("eligible"));
+        assert!(a
+            .access
+            .rows
+            .iter()
+            .filter(|r| r.name != "judy@contoso.com")
+            .all(|r| r.latent.is_none()));
+        feed(&mut a, (0..i).map(|_| Action::Move(Move::Down)));
+        // the row's paths are asked for when highlighted
+        for _ in 0..200 {
+            if !a.access.current().is_some_and(|r| r.paths.is_empty()) {
+                break;
+            }
+            a.tick();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let t = render(&a, &Theme::new(true, false));
+        let text = screen(t.backend().buffer());
+        assert!(text.contains("◇ judy@contoso.com"), "{text}");
+        assert!(text.contains("[eligible]"), "{text}");
+        snap("eligible", &a);
+        let t = render(&a, &Theme::new(false, true));
+        let text = screen(t.backend().buffer());
+        assert!(text.contains("% judy@contoso.com"), "{text}");
+    }
+}

@@ -108,6 +108,7 @@ pub fn open_with(
             condition: None,
             source: crate::source::Source::Assumed,
             assumed: true,
+            tenure: Default::default(),
         })
         .collect::<Vec<_>>();
     let mut revoked = Vec::new();
@@ -176,6 +177,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
     if let Some(mb) = cli.kept_memory {
         crate::engine::set_default_kept_budget(mb.saturating_mul(1 << 20));
     }
+    crate::engine::set_default_latent(cli.latent.mode());
     let Some(cmd) = &cli.command else {
         return match &cli.diff {
             Some(paths) => diff_tui(cli, paths),

@@ -55,11 +55,33 @@ pub struct Cli {
     /// the principals that break them are marked ! in Access.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Which access answers count: standing and latent (a PIM-eligible role one can
+    /// activate; rows marked), standing only, or latent only (principals that reach it by
+    /// latent paths alone). For who-can, what-can, explain, matrix, diff and the TUI.
+    #[arg(long, global = true, value_enum, default_value = "include")]
+    pub latent: LatentArg,
     /// Show stable pseudonyms (user-07, group-03, sp-01, sub-1, tenant-1) instead of the names
     /// of users, groups, service principals, subscriptions and tenants. Secrets are always
     /// redacted.
     #[arg(long, global = true)]
     pub mask_names: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LatentArg {
+    Include,
+    Exclude,
+    Only,
+}
+
+impl LatentArg {
+    pub fn mode(self) -> crate::engine::Latent {
+        match self {
+            LatentArg::Include => crate::engine::Latent::Include,
+            LatentArg::Exclude => crate::engine::Latent::Exclude,
+            LatentArg::Only => crate::engine::Latent::Only,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

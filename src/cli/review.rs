@@ -174,7 +174,7 @@ pub fn run(cli: &Cli, cmd: &Command) -> Result<u8, Failure> {
                 DiffFormat::Json => json::to_string(&d) + "\n",
                 DiffFormat::Markdown => markdown::diff(&d),
             });
-            Ok(if d.gained.is_empty() {
+            Ok(if d.gained.is_empty() && d.eligible_gained.is_empty() {
                 exit::OK
             } else {
                 exit::FINDINGS

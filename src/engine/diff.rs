@@ -24,13 +24,20 @@ pub struct Change {
     /// Access kept but reached another way: a path that is gone…
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gone_path: Option<AccessPath>,
+    /// Latent access (`eligible`): reached only by activating a role first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
     #[serde(skip)]
     all_paths: Vec<AccessPath>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Diff {
+    /// Standing access gained.
     pub gained: Vec<Change>,
+    /// Latent access gained: a principal became able to reach it by activating a role
+    /// (a PIM eligibility), without holding it.
+    pub eligible_gained: Vec<Change>,
     pub lost: Vec<Change>,
     /// Access kept whose paths changed (`path` is new, `gone_path` is gone).
     pub changed: Vec<Change>,
@@ -41,6 +48,7 @@ pub struct Diff {
 impl Diff {
     pub fn is_empty(&self) -> bool {
         self.gained.is_empty()
+            && self.eligible_gained.is_empty()
             && self.lost.is_empty()
             && self.changed.is_empty()
             && self.findings_added.is_empty()
@@ -90,6 +98,15 @@ fn access(e: &Engine) -> BTreeMap<Key, Change> {
                     .filter(|p| p.action.as_deref().is_none_or(|x| x == a))
                     .cloned()
                     .collect();
+                // latent when the whole row is, or when every path of this operation is and
+                // none was left out (a path not shown could be standing)
+                let latent = reach.latent.or_else(|| {
+                    let all = !all_paths.is_empty()
+                        && reach.more_paths == 0
+                        && all_paths.iter().all(|p| p.latent.is_some());
+                    all.then(|| all_paths.iter().find_map(|p| p.latent))
+                        .flatten()
+                });
                 let key = (
                     r.resource.id.to_ascii_lowercase(),
                     reach.principal.name.to_ascii_lowercase(),
@@ -106,6 +123,7 @@ fn access(e: &Engine) -> BTreeMap<Key, Change> {
                         reference: r.reference.clone(),
                         path: all_paths.first().cloned(),
                         gone_path: None,
+                        latent,
                         all_paths,
                     },
                 );
@@ -140,11 +158,11 @@ pub fn diff_snapshots(old: &mut Engine, new: &mut Engine) -> Diff {
 pub fn diff(old: &Engine, new: &Engine) -> Diff {
     let a = access(old);
     let b = access(new);
-    let gained = b
+    let (eligible_gained, gained): (Vec<Change>, Vec<Change>) = b
         .iter()
         .filter(|(k, _)| !a.contains_key(*k))
         .map(|(_, c)| c.clone())
-        .collect();
+        .partition(|c| c.latent.is_some());
     let lost = a
         .iter()
         .filter(|(k, _)| !b.contains_key(*k))
@@ -181,6 +199,7 @@ pub fn diff(old: &Engine, new: &Engine) -> Diff {
     let kb: Vec<_> = fb.iter().map(finding_key).collect();
     Diff {
         gained,
+        eligible_gained,
         lost,
         changed,
         findings_added: fb
@@ -223,6 +242,7 @@ mod tests {
                 condition: None,
                 source: crate::source::Source::Assumed,
                 assumed: false,
+                tenure: Default::default(),
             }],
             &revoked,
         );

@@ -17,6 +17,12 @@ pub struct Step {
     /// away in a what-if (`Engine::revoke_plan`).
     #[serde(skip)]
     pub link: Option<crate::model::Link>,
+    /// Access one has to take first: `eligible` (a PIM-eligible role to activate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
+    /// When the eligibility (or PIM activation) this step stands on ends, as exported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// A path from a principal to a resource action, principal first.
@@ -29,6 +35,12 @@ pub struct AccessPath {
     pub steps: Vec<Step>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub assumed: bool,
+    /// Latent access (`eligible`): the path needs a step its principal has to take first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
+    /// The end of the eligibility a latent path stands on, as exported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -60,6 +72,9 @@ pub struct PrincipalAccess {
     /// Paths left out by the per-principal cap.
     #[serde(skip_serializing_if = "is_zero")]
     pub more_paths: usize,
+    /// Reached by latent paths only (`eligible`): the principal has to activate a role first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -74,6 +89,9 @@ pub struct Reached {
     pub actions: Vec<String>,
     /// One of the paths found depends on a what-if assumption.
     pub assumed: bool,
+    /// Reached by latent paths only (`eligible`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,6 +118,9 @@ pub struct ResourceAccess {
     /// paths, so its row is marked before anyone asks for them).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub assumed: bool,
+    /// Reached by latent paths only (`eligible`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -127,6 +148,9 @@ pub struct Explanation {
     pub resource: ResourceRef,
     pub action: String,
     pub allowed: bool,
+    /// Allowed by latent paths only (`eligible`): after the principal activates a role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
     pub paths: Vec<AccessPath>,
     #[serde(skip_serializing_if = "is_zero")]
     pub more_paths: usize,

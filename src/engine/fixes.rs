@@ -143,6 +143,7 @@ impl Engine {
                 condition: None,
                 source: Source::Rule,
                 assumed: true,
+                tenure: Default::default(),
             }];
             let mut check = Search::new(m, g, &extra, &none, 2).for_principal(p);
             if !check.holders(s, action).contains_key(&p) {

@@ -21,6 +21,9 @@ pub struct Cell {
     pub class: AccessClass,
     /// The operations reached (with an action: just it).
     pub actions: Vec<String>,
+    /// Reached by latent paths only (`eligible`): after activating a role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -100,6 +103,7 @@ impl Engine {
                         Cell {
                             class,
                             actions: reach.actions.clone(),
+                            latent: reach.latent,
                         },
                     );
                 }

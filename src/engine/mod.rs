@@ -14,6 +14,7 @@ pub mod export;
 pub mod fixes;
 pub mod graph;
 pub mod graphview;
+mod latent;
 pub mod matrix;
 mod query;
 pub mod review;
@@ -25,6 +26,7 @@ mod warm;
 mod why_not;
 
 pub use explain::*;
+pub use latent::Latent;
 pub use query::short_action;
 pub use query::work_on_this_thread;
 
@@ -45,6 +47,26 @@ pub fn set_default_kept_budget(bytes: usize) {
     shared::set_start_budget(bytes);
 }
 
+/// The latent mode every engine made from now on starts with (the CLI's `--latent`).
+pub fn set_default_latent(l: Latent) {
+    let v = match l {
+        Latent::Include => 0,
+        Latent::Exclude => 1,
+        Latent::Only => 2,
+    };
+    DEFAULT_LATENT.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+static DEFAULT_LATENT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+fn default_latent() -> Latent {
+    match DEFAULT_LATENT.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => Latent::Exclude,
+        2 => Latent::Only,
+        _ => Latent::Include,
+    }
+}
+
 pub struct Engine {
     /// Shared with a background warm-up (`warm_in_background`), hence `Arc`.
     model: Arc<Model>,
@@ -59,6 +81,8 @@ pub struct Engine {
     /// `name_rank`, made on first use (shared by `share`d engines).
     name_rank: Arc<std::sync::OnceLock<Vec<u32>>>,
     pub max_paths: usize,
+    /// Which access answers count (`--latent`): standing and latent by default.
+    pub latent: Latent,
 }
 
 impl Engine {
@@ -68,7 +92,12 @@ impl Engine {
         for rule in rules::catalog() {
             (rule.apply)(&model, &mut graph);
         }
-        let shared = shared::Shared::new(!model.assignments.iter().any(|a| a.assumed));
+        let shared = shared::Shared::new(
+            !model
+                .assignments
+                .iter()
+                .any(|a| a.assumed || a.latent().is_some()),
+        );
         Engine {
             model: Arc::new(model),
             graph: Arc::new(graph),
@@ -78,6 +107,7 @@ impl Engine {
             no_extra: Vec::new(),
             no_revoked: HashSet::new(),
             max_paths: DEFAULT_MAX_PATHS,
+            latent: default_latent(),
         }
     }
 
@@ -93,6 +123,7 @@ impl Engine {
             warming: None,
             name_rank: self.name_rank.clone(),
             max_paths: self.max_paths,
+            latent: self.latent,
         }
     }
 
@@ -213,12 +244,21 @@ impl Engine {
     /// Every principal that can perform `op` (an operation name or full action) on `s`; with
     /// no action, every summarised operation of the resource kind.
     pub fn who_can(&self, s: ScopeId, op: Option<&str>) -> Result<WhoCan, ActionError> {
+        self.who_can_as(s, op, self.latent)
+    }
+
+    /// `who_can` counting the access `latent` says (policy rules choose their own).
+    pub fn who_can_as(
+        &self,
+        s: ScopeId,
+        op: Option<&str>,
+        latent: Latent,
+    ) -> Result<WhoCan, ActionError> {
         let ops = self.ops_for(s, op)?;
         let mut search = self.search();
-        let mut per: std::collections::BTreeMap<
-            PrincipalId,
-            (Vec<String>, Vec<AccessPath>, usize),
-        > = Default::default();
+        search.no_latent = latent == Latent::Exclude;
+        type Row = (Vec<String>, Vec<AccessPath>, usize, bool);
+        let mut per: std::collections::BTreeMap<PrincipalId, Row> = Default::default();
         let mut at_least = false;
         for (label, action) in &ops {
             let h = search.holders(s, action);
@@ -229,18 +269,26 @@ impl Engine {
                 let tag = (ops.len() > 1).then(|| label.clone());
                 e.1.extend(set.paths.iter().map(|r| to_path(r, tag.clone())));
                 e.2 += set.more;
+                e.3 |= set.paths.iter().any(|r| r.latent().is_none());
             }
         }
+        let goals: Vec<(ScopeId, &str)> = ops.iter().map(|(_, a)| (s, a.as_str())).collect();
+        let mut standing = latent::Standing::new(self);
         let mut principals: Vec<PrincipalAccess> = per
             .into_iter()
-            .map(|(p, (actions, paths, more))| {
-                self.principal_access(
+            .map(|(p, (actions, paths, more, found))| {
+                let kind = paths.iter().find_map(|x| x.latent);
+                let mark = latent::row_mark(found, kind, || standing.holds(p, &goals));
+                let mut pa = self.principal_access(
                     p,
                     if ops.len() > 1 { actions } else { Vec::new() },
                     paths,
                     more,
-                )
+                );
+                pa.latent = mark;
+                pa
             })
+            .filter(|pa| latent != Latent::Only || pa.latent.is_some())
             .collect();
         principals.sort_by(principal_order);
         let mut notes = self.membership_notes(principals.iter().map(|p| p.principal.pid));
@@ -266,24 +314,47 @@ impl Engine {
         s: ScopeId,
         op: Option<&str>,
     ) -> Result<Vec<Reached>, ActionError> {
+        self.who_can_summary_as(s, op, self.latent)
+    }
+
+    /// `who_can_summary` counting the access `latent` says.
+    pub fn who_can_summary_as(
+        &self,
+        s: ScopeId,
+        op: Option<&str>,
+        latent: Latent,
+    ) -> Result<Vec<Reached>, ActionError> {
         let ops = self.ops_for(s, op)?;
-        // operations are independent goals: one light search each, on all cores
-        let one = |action: &str| -> Vec<(PrincipalId, bool)> {
+        // operations are independent goals: one light search each, on all cores; per
+        // principal: whether an assumption is on the way, and the latent kind of its path
+        type Found = (PrincipalId, bool, Option<&'static str>);
+        let one = |action: &str| -> Vec<Found> {
             let mut search = self.light_search();
+            search.no_latent = latent == Latent::Exclude;
             search
                 .holders(s, action)
                 .iter()
-                .map(|(p, set)| (*p, set.paths.iter().any(|r| r.assumed())))
+                .map(|(p, set)| {
+                    let standing = set.paths.iter().any(|r| r.latent().is_none());
+                    let kind = set.paths.iter().find_map(|r| r.latent());
+                    (
+                        *p,
+                        set.paths.iter().any(|r| r.assumed()),
+                        kind.filter(|_| !standing),
+                    )
+                })
                 .collect()
         };
         let found = crate::par::map(&ops, None, |(_, action)| one(action));
         // per principal: a bit per operation (who-can lists at most a few dozen) and whether
         // an assumption is on the way
-        let mut per: Vec<(Vec<usize>, bool)> =
-            vec![(Vec::new(), false); self.model.principals.len()];
+        // per principal: the operations, an assumption on the way, a standing path found, the
+        // latent kind of one
+        type Row = (Vec<usize>, bool, bool, Option<&'static str>);
+        let mut per: Vec<Row> = vec![(Vec::new(), false, false, None); self.model.principals.len()];
         let mut reached: Vec<PrincipalId> = Vec::new();
         for (i, ((_, action), holders)) in ops.iter().zip(found).enumerate() {
-            for (p, assumed) in holders.unwrap_or_else(|| one(action)) {
+            for (p, assumed, kind) in holders.unwrap_or_else(|| one(action)) {
                 let Some(e) = per.get_mut(p.0 as usize) else {
                     continue;
                 };
@@ -292,8 +363,12 @@ impl Engine {
                 }
                 e.0.push(i);
                 e.1 |= assumed;
+                e.2 |= kind.is_none();
+                e.3 = e.3.or(kind);
             }
         }
+        let goals: Vec<(ScopeId, &str)> = ops.iter().map(|(_, a)| (s, a.as_str())).collect();
+        let mut standing = latent::Standing::new(self);
         // by name, case-insensitively, then id: ranks made once per engine
         let rank = self.name_rank();
         reached.sort_unstable_by_key(|p| rank.get(p.0 as usize).copied().unwrap_or(u32::MAX));
@@ -301,7 +376,7 @@ impl Engine {
             .into_iter()
             .map(|p| {
                 // `reached` holds only principals found in `per` above
-                let (idx, assumed) = per
+                let (idx, assumed, found, kind) = per
                     .get_mut(p.0 as usize)
                     .map(std::mem::take)
                     .unwrap_or_default();
@@ -312,8 +387,10 @@ impl Engine {
                         .filter_map(|i| ops.get(i).map(|(op, _)| op.clone()))
                         .collect(),
                     assumed,
+                    latent: latent::row_mark(found, kind, || standing.holds(p, &goals)),
                 }
             })
+            .filter(|r| latent != Latent::Only || r.latent.is_some())
             .collect())
     }
 
@@ -355,6 +432,7 @@ impl Engine {
             actions,
             paths,
             more_paths: more + extra,
+            latent: None,
         }
     }
 
@@ -389,11 +467,14 @@ impl Engine {
         light: bool,
         stop: &dyn Fn() -> bool,
     ) -> WhatCan {
+        let latent = self.latent;
         let mut search = self.search().for_principal(p);
+        search.no_latent = latent == Latent::Exclude;
         if light {
             search.cap = 1;
             search.light = true;
         }
+        let mut standing = latent::Standing::for_principal(self, p);
         let mut resources = Vec::new();
         let mut at_least = false;
         for s in self.model.scope_ids() {
@@ -419,10 +500,14 @@ impl Engine {
             let mut paths = Vec::new();
             let mut more = 0;
             let mut assumed = false;
+            let mut found = false;
+            let mut kind = None;
             for (label, action) in &ops {
                 let h = search.holders(s, action);
                 if let Some(set) = h.get(&p) {
                     assumed |= set.paths.iter().any(|r| r.assumed());
+                    found |= set.paths.iter().any(|r| r.latent().is_none());
+                    kind = kind.or_else(|| set.paths.iter().find_map(|r| r.latent()));
                     actions.push(label.clone());
                     let tag = (ops.len() > 1).then(|| label.clone());
                     paths.extend(set.paths.iter().map(|r| to_path(r, tag.clone())));
@@ -431,6 +516,11 @@ impl Engine {
                 }
             }
             if actions.is_empty() {
+                continue;
+            }
+            let goals: Vec<(ScopeId, &str)> = ops.iter().map(|(_, a)| (s, a.as_str())).collect();
+            let mark = latent::row_mark(found, kind, || standing.holds(p, &goals));
+            if latent == Latent::Only && mark.is_none() {
                 continue;
             }
             if light {
@@ -446,6 +536,7 @@ impl Engine {
                 paths,
                 more_paths: more,
                 assumed,
+                latent: mark,
             });
         }
         let mut notes = self.principal_notes(p);
@@ -466,9 +557,22 @@ impl Engine {
         op: &str,
     ) -> Result<Explanation, ActionError> {
         let action = action::resolve(&self.model, s, op)?;
+        let latent = self.latent;
         let mut search = self.search().for_principal(p);
+        search.no_latent = latent == Latent::Exclude;
         let h: std::sync::Arc<Holders> = search.holders(s, &action);
-        let set: PathSet = h.get(&p).cloned().unwrap_or_default();
+        let mut set: PathSet = h.get(&p).cloned().unwrap_or_default();
+        let found = set.paths.iter().any(|r| r.latent().is_none());
+        let kind = set.paths.iter().find_map(|r| r.latent());
+        let mark = latent::row_mark(found, kind, || {
+            latent::Standing::for_principal(self, p).holds(p, &[(s, action.as_str())])
+        });
+        if latent == Latent::Only {
+            // latent access alone: a principal that also holds it standing has none to show
+            if mark.is_none() {
+                set = PathSet::default();
+            }
+        }
         let mut paths: Vec<AccessPath> = set.paths.iter().map(|r| to_path(r, None)).collect();
         sort_paths(&mut paths);
         let more = set.more + paths.len().saturating_sub(self.max_paths);
@@ -498,6 +602,7 @@ impl Engine {
             resource: self.resource_ref(s),
             action,
             allowed,
+            latent: mark.filter(|_| allowed),
             paths,
             more_paths: more,
             why_not,
@@ -584,6 +689,8 @@ pub(crate) fn to_path(r: &RawPath, action: Option<String>) -> AccessPath {
         rules: r.steps.iter().map(|s| s.rule).collect(),
         steps: r.steps.clone(),
         assumed: r.assumed(),
+        latent: r.latent(),
+        until: r.steps.iter().find_map(|s| s.until.clone()),
     }
 }
 

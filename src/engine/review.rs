@@ -104,6 +104,12 @@ pub struct Reach {
     /// Distinct identity hops (groups, identities acted as) of the paths, shortest first.
     pub via: Vec<Vec<String>>,
     pub paths: Vec<AccessPath>,
+    /// Reached by latent paths only (`eligible`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latent: Option<&'static str>,
+    /// Paths the query left out (then `paths` may not show every kind of access).
+    #[serde(skip)]
+    pub more_paths: usize,
 }
 
 impl Reach {
@@ -207,6 +213,8 @@ pub fn summarise(w: &WhoCan, hops: &HopIndex, single_op: Option<&str>) -> Vec<Re
                 rules: rules.into_iter().collect(),
                 via,
                 paths: pa.paths.clone(),
+                latent: pa.latent,
+                more_paths: pa.more_paths,
             }
         })
         .collect()

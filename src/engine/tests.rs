@@ -64,6 +64,7 @@ fn assign(pid: &str, role: &str, scope: &str, i: u32) -> RawAssignment {
         scope: scope.into(),
         condition: None,
         source: src(i),
+        pim: None,
     }
 }
 

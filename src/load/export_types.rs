@@ -3,8 +3,8 @@
 
 use super::exports::detail;
 use super::raw::{
-    AccessPolicy, MemberRef, Permission, PrincipalKind, RawAssignment, RawDeny, RawPrincipal,
-    RawProject, RawResource, RawRoleDef, ResourceProps,
+    AccessPolicy, MemberRef, Permission, PrincipalKind, RawAssignment, RawDeny, RawPim,
+    RawPrincipal, RawProject, RawResource, RawRoleDef, ResourceProps,
 };
 use crate::source::Source;
 use serde::de::DeserializeOwned;
@@ -65,6 +65,28 @@ struct AssignmentJ<'a> {
     condition: Option<Cow<'a, str>>,
     #[serde(borrow)]
     properties: Option<Box<AssignmentJ<'a>>>,
+    // PIM schedule instances (`properties{…}`)
+    status: Option<String>,
+    start_date_time: Option<String>,
+    end_date_time: Option<String>,
+    assignment_type: Option<String>,
+    origin_role_assignment_id: Option<String>,
+    member_type: Option<String>,
+    expanded_properties: Option<ExpandedJ>,
+}
+
+/// A PIM instance's `expandedProperties` (only the principal's name is kept).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct ExpandedJ {
+    principal: Option<ExpandedPrincipalJ>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct ExpandedPrincipalJ {
+    display_name: Option<String>,
+    email: Option<String>,
 }
 
 /// Trimmed, non-empty, owned.
@@ -96,6 +118,44 @@ pub fn assignment(raw: &RawValue, source: Source, out: &mut RawProject) -> R {
         scope,
         condition: kept(a.condition.or(p.condition)),
         source,
+        pim: None,
+    });
+    Ok(())
+}
+
+/// One PIM schedule instance (`az rest …/roleEligibilityScheduleInstances` when `eligible`,
+/// `…/roleAssignmentScheduleInstances` otherwise): a role assignment's fields and its schedule.
+pub fn pim_instance(raw: &RawValue, source: Source, eligible: bool, out: &mut RawProject) -> R {
+    let a: AssignmentJ =
+        serde_json::from_str(raw.get()).map_err(|e| located::<AssignmentJ>(raw, &e))?;
+    let p = a.properties.map(|b| *b).unwrap_or_default();
+    let principal_id = kept(a.principal_id.or(p.principal_id)).ok_or("missing principalId")?;
+    let scope = kept(a.scope.or(p.scope)).ok_or("missing scope")?;
+    let role_definition_id =
+        kept(a.role_definition_id.or(p.role_definition_id)).ok_or("missing roleDefinitionId")?;
+    let expanded = p.expanded_properties.and_then(|e| e.principal);
+    let principal_name = expanded.and_then(|e| non_empty(e.email).or(non_empty(e.display_name)));
+    out.assignments.push(RawAssignment {
+        id: kept(a.id),
+        principal_id,
+        principal_name,
+        principal_type: kept(p.principal_type),
+        role_definition_id: Some(role_definition_id),
+        role_name: None,
+        scope,
+        condition: kept(p.condition),
+        source,
+        pim: Some(RawPim {
+            eligible,
+            activated: p
+                .assignment_type
+                .is_some_and(|t| t.eq_ignore_ascii_case("activated")),
+            status: non_empty(p.status),
+            start: non_empty(p.start_date_time),
+            end: non_empty(p.end_date_time),
+            origin: non_empty(p.origin_role_assignment_id),
+            member_type: non_empty(p.member_type),
+        }),
     });
     Ok(())
 }

@@ -404,7 +404,6 @@ fn load_entries(
 ) -> String {
     let mut group_principal = group.map(|g| t::group_from_ref(&g, file));
     let mut kinds_seen: Vec<PrincipalKind> = Vec::new();
-    let mut pim_seen = 0usize;
     let mut rest = false;
     for (i, raw) in entries.iter().enumerate() {
         let index = u32::try_from(i).unwrap_or(u32::MAX);
@@ -434,8 +433,7 @@ fn load_entries(
             Kind::KeyVaults => t::keyvault(raw, src, out),
             Kind::Acrs => t::acr(raw, src, out),
             Kind::Eligibilities | Kind::ActiveSchedules => {
-                pim_seen += 1;
-                Ok(())
+                t::pim_instance(raw, src, kind == Kind::Eligibilities, out)
             }
             Kind::Ml(k) => ml_entry(k, raw, file, src, out).map(|r| rest |= r),
         };
@@ -450,14 +448,6 @@ fn load_entries(
     }
     if let Some(g) = group_principal {
         out.principals.push(g);
-    }
-    if pim_seen > 0 {
-        let msg = format!("{pim_seen} Privileged Identity Management schedule entr{} (eligible or time-bound role assignments): reach does not evaluate PIM yet, so none of them is counted as access; standing role assignments are in `az role assignment list`", if pim_seen == 1 { "y" } else { "ies" });
-        out.findings.push(Finding::load(
-            Severity::Warning,
-            msg,
-            Source::File { file: file.clone() },
-        ));
     }
     if kind == Kind::Directory {
         for k in &mut kinds_seen {

@@ -213,6 +213,7 @@ fn assignment(e: &Y, line: u32, file: &Arc<str>, out: &mut Out) -> Option<RawAss
         scope,
         condition: s(e, "condition"),
         source: Source::line(file, line.max(1)),
+        pim: None,
     })
 }
 

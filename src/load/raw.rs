@@ -85,6 +85,25 @@ pub struct RawAssignment {
     pub scope: String,
     pub condition: Option<String>,
     pub source: Source,
+    /// Read from a Privileged Identity Management schedule instance, not a role assignment.
+    pub pim: Option<RawPim>,
+}
+
+/// What a PIM schedule instance adds to a role assignment's fields (ARM 2020-10-01).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawPim {
+    /// `roleEligibilityScheduleInstances` (true) or `roleAssignmentScheduleInstances` (false).
+    pub eligible: bool,
+    /// Active instances: `assignmentType: Activated` (an eligibility someone activated), as
+    /// opposed to `Assigned` (a time-bound or permanent active assignment).
+    pub activated: bool,
+    pub status: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// Active instances: the role assignment this instance is (`originRoleAssignmentId`).
+    pub origin: Option<String>,
+    /// `Direct`, `Group` or `Inherited`.
+    pub member_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

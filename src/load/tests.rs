@@ -330,7 +330,7 @@ fn multi_document_yaml_is_one_finding() {
 }
 
 #[test]
-fn pim_schedule_instances_are_not_read_as_assignments() {
+fn pim_schedule_instances_are_read_with_their_schedule() {
     // `reach collect`'s azure/pim/*.json: an eligible role is not an active assignment
     let pim = r#"{"value": [{"properties": {"scope": "/subscriptions/s", "principalId": "p",
         "roleDefinitionId": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/g",
@@ -338,8 +338,13 @@ fn pim_schedule_instances_are_not_read_as_assignments() {
       "name": "n", "id": "/subscriptions/s/providers/Microsoft.Authorization/RoleEligibilityScheduleInstances/n",
       "type": "Microsoft.Authorization/RoleEligibilityScheduleInstances"}]}"#;
     let p = load(&[("azure/pim/eligible.s.json", pim)]);
-    assert!(p.assignments.is_empty());
     assert_eq!(p.files[0].kind, "az/pim-eligibilities");
+    // read with its schedule, never as a plain role assignment
+    assert_eq!(p.assignments.len(), 1);
+    let pim = p.assignments[0].pim.as_ref().expect("a PIM instance");
+    assert!(pim.eligible && !pim.activated);
+    assert_eq!(pim.status.as_deref(), Some("Provisioned"));
+    assert_eq!(pim.member_type.as_deref(), Some("Direct"));
 }
 
 #[test]

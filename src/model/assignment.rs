@@ -15,6 +15,32 @@ pub struct Assignment {
     pub source: Source,
     /// Made by a what-if assumption rather than read from an export.
     pub assumed: bool,
+    /// Standing, or what Privileged Identity Management says of it.
+    pub tenure: Tenure,
+}
+
+/// How an assignment holds (PIM schedule instances, ARM 2020-10-01).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Tenure {
+    /// A role assignment in force with no schedule reach knows of.
+    #[default]
+    Standing,
+    /// PIM-eligible: the principal can activate the role (RBAC-PIM-ELIGIBLE); `until` is the
+    /// eligibility's end as exported (None: no end).
+    Eligible { until: Option<String> },
+    /// A PIM active instance: in force now, `until` its end; `activated` when it is an
+    /// eligibility someone activated (`assignmentType: Activated`).
+    Active {
+        activated: bool,
+        until: Option<String>,
+    },
+}
+
+impl Assignment {
+    /// `eligible` for an eligibility (access one has to activate first), else None.
+    pub fn latent(&self) -> Option<&'static str> {
+        matches!(self.tenure, Tenure::Eligible { .. }).then_some("eligible")
+    }
 }
 
 /// Who a deny assignment applies to.

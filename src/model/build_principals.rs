@@ -7,6 +7,7 @@ use super::*;
 use crate::finding::Severity;
 use crate::load::raw::*;
 use crate::text::show;
+use std::collections::HashSet;
 
 const EVERYONE: &str = "00000000-0000-0000-0000-000000000000";
 
@@ -326,12 +327,26 @@ impl Builder {
         let by_id = raw
             .assignments
             .iter()
-            .filter(|a| looks_like_guid(&a.principal_id));
+            .filter(|a| a.pim.is_none() && looks_like_guid(&a.principal_id));
         let by_name = raw
             .assignments
             .iter()
-            .filter(|a| !looks_like_guid(&a.principal_id));
-        for a in by_id.chain(by_name) {
+            .filter(|a| a.pim.is_none() && !looks_like_guid(&a.principal_id));
+        // PIM schedule instances last: an active one that is a role assignment already read is
+        // the same grant, not a second one
+        let pim = raw.assignments.iter().filter(|a| a.pim.is_some());
+        let now = super::when::now();
+        let mut standing: HashMap<(PrincipalId, RoleId, ScopeId), usize> = HashMap::new();
+        let mut pim_done: HashSet<(PrincipalId, RoleId, ScopeId, bool)> = HashSet::new();
+        for a in by_id.chain(by_name).chain(pim) {
+            // a PIM instance not in force is said first, whatever else is wrong with it
+            let tenure = match &a.pim {
+                Some(pim) => match self.pim_tenure(a, pim, &now) {
+                    Some(t) => Some(t),
+                    None => continue,
+                },
+                None => None,
+            };
             let role_key = (a.role_definition_id.as_deref(), a.role_name.as_deref());
             let role = match roles.get(&role_key) {
                 Some(r) => *r,
@@ -379,6 +394,31 @@ impl Builder {
             };
             let Some(scope) = scope else { continue };
             let condition = a.condition.clone().filter(|c| !c.trim().is_empty());
+            let key = (principal, role, scope);
+            let tenure = match &a.pim {
+                None => {
+                    standing.entry(key).or_insert(self.m.assignments.len());
+                    Tenure::Standing
+                }
+                Some(pim) => {
+                    let tenure = tenure.unwrap_or_default();
+                    let again = !pim_done.insert((principal, role, scope, pim.eligible));
+                    match (&tenure, standing.get(&key)) {
+                        // the schedule of a role assignment already read
+                        (Tenure::Active { .. }, Some(&i)) => {
+                            if let Some(x) = self.m.assignments.get_mut(i) {
+                                if x.tenure == Tenure::Standing {
+                                    x.tenure = tenure;
+                                }
+                            }
+                            continue;
+                        }
+                        // the same instance collected at another scope
+                        _ if again => continue,
+                        _ => tenure,
+                    }
+                }
+            };
             self.m.assignments.push(Assignment {
                 principal,
                 role,
@@ -386,8 +426,87 @@ impl Builder {
                 condition,
                 source: a.source.clone(),
                 assumed: false,
+                tenure,
             });
         }
+    }
+
+    /// The tenure a PIM schedule instance gives, or None (with an info finding) when it is not
+    /// in force now: not started, ended, or in a status that grants nothing.
+    fn pim_tenure(
+        &mut self,
+        a: &RawAssignment,
+        pim: &RawPim,
+        now: &(i64, String),
+    ) -> Option<Tenure> {
+        let what = if pim.eligible {
+            "PIM eligibility"
+        } else {
+            "PIM active assignment"
+        };
+        let at = |t: &Option<String>| t.as_deref().and_then(super::when::parse_utc);
+        let problem = if let Some(st) = pim.status.as_deref().filter(|st| {
+            [
+                "revoked",
+                "canceled",
+                "cancelled",
+                "denied",
+                "failed",
+                "invalid",
+                "rejected",
+                "timedout",
+                "expired",
+                "scheduledeleted",
+            ]
+            .contains(&st.to_ascii_lowercase().as_str())
+        }) {
+            Some(format!("is in status {}", show(st)))
+        } else if at(&pim.start).is_some_and(|s| s > now.0) {
+            Some(format!(
+                "has not started (starts {})",
+                show(pim.start.as_deref().unwrap_or_default())
+            ))
+        } else if at(&pim.end).is_some_and(|e| e <= now.0) {
+            Some(format!(
+                "has ended ({})",
+                show(pim.end.as_deref().unwrap_or_default())
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            let id = a.role_definition_id.as_deref().unwrap_or_default();
+            let role = match self.m.role_by_guid(id) {
+                Some(r) => self.m.role(r).name.clone(),
+                None => id.to_string(),
+            };
+            let who = a.principal_name.as_deref().unwrap_or(&a.principal_id);
+            let msg = format!(
+                "{what} of {} for '{}' at {} {problem} as of {}: left out of every answer",
+                show(&role),
+                show(who),
+                show(&a.scope),
+                show(&now.1)
+            );
+            self.finding(
+                "RBAC-PIM-ELIGIBLE",
+                Severity::Info,
+                msg,
+                a.principal_id.clone(),
+                a.source.clone(),
+            );
+            return None;
+        }
+        Some(if pim.eligible {
+            Tenure::Eligible {
+                until: pim.end.clone(),
+            }
+        } else {
+            Tenure::Active {
+                activated: pim.activated,
+                until: pim.end.clone(),
+            }
+        })
     }
 
     /// A principal that only role assignments name, with nothing but its object ID: a deleted

@@ -18,8 +18,9 @@ pub mod membership;
 pub mod principal;
 pub mod resource;
 pub mod role;
+pub mod when;
 
-pub use assignment::{Assignment, Deny, DenyTarget};
+pub use assignment::{Assignment, Deny, DenyTarget, Tenure};
 pub use build::build;
 pub use ids::{ArmId, ResKind};
 pub use membership::Link;

@@ -4,7 +4,7 @@
 //! or group memberships to remove (checked by what-if), or for `must` the least-privilege
 //! assignment to add. Results are plain data in file order, principals by name.
 
-use super::{latent_of, Check, Goal, Latent, Named, Policy, PolicyError, Rule};
+use super::{Check, Goal, Latent, Named, Policy, PolicyError, Rule};
 use crate::engine::revoke::{self, Removal, RevokePlan};
 use crate::engine::{
     AccessPath, Engine, Fix, Missing, PrincipalAccess, PrincipalRef, ResourceRef, WhoCan,
@@ -115,23 +115,11 @@ pub fn evaluate_with(e: &Engine, policy: &Policy, fixes: bool) -> Result<Report,
     })
 }
 
-/// The principals that reach a goal, their paths filtered by the rule's `latent:`: a principal
-/// whose shown paths are all filtered out does not count.
+/// The principals that reach a goal, counting the access the rule's `latent:` says (standing
+/// only, latent only, or both).
 fn reach(e: &Engine, g: &Goal, latent: Latent) -> Result<WhoCan, String> {
-    let mut w = e.who_can(g.scope, g.op.as_deref()).map_err(|a| a.0)?;
-    w.principals.retain_mut(|pa| {
-        pa.paths.retain(|p| keeps(latent, p));
-        !pa.paths.is_empty()
-    });
-    Ok(w)
-}
-
-fn keeps(latent: Latent, p: &AccessPath) -> bool {
-    match latent {
-        Latent::Include => true,
-        Latent::Exclude => latent_of(p).is_none(),
-        Latent::Only => latent_of(p).is_some(),
-    }
+    e.who_can_as(g.scope, g.op.as_deref(), latent)
+        .map_err(|a| a.0)
 }
 
 /// `p` is one of `named` or a member (at any depth) of one of them.

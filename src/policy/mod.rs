@@ -21,7 +21,6 @@ pub mod eval;
 pub mod parse;
 
 use crate::model::{PrincipalId, ScopeId};
-use serde::Serialize;
 use std::fmt;
 
 /// The policy format version this reach reads.
@@ -44,26 +43,8 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// Which paths count (`latent:`): standing access only, latent access only (a PIM-eligible role,
-/// or a role the principal could grant itself), or both (the default).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Latent {
-    #[default]
-    Include,
-    Exclude,
-    Only,
-}
-
-impl Latent {
-    pub fn word(self) -> &'static str {
-        match self {
-            Latent::Include => "include",
-            Latent::Exclude => "exclude",
-            Latent::Only => "only",
-        }
-    }
-}
+/// Which paths count (`latent:`): the engine's latent modes.
+pub use crate::engine::Latent;
 
 /// An action on a resource. `op` is an operation name or a full action as written (already
 /// checked to apply to the resource); None: any operation summarised for the resource kind.
@@ -131,12 +112,4 @@ impl fmt::Display for PolicyError {
             write!(f, "{file}:{}: {msg}", self.line)
         }
     }
-}
-
-/// A path's latent kind (`eligible` for a PIM-eligible role, `escalation` for a role the
-/// principal could grant itself). The engine finds standing access only for now, so every path
-/// is standing: None. This is the one place `latent:` reads, to change when the engine marks
-/// latent paths.
-pub fn latent_of(_path: &crate::engine::AccessPath) -> Option<&'static str> {
-    None
 }

@@ -42,9 +42,22 @@ pub fn text(d: &Diff) -> String {
         d.findings_added.len(),
         d.findings_resolved.len()
     );
+    if !d.eligible_gained.is_empty() {
+        let _ = writeln!(
+            out,
+            "Eligibility gained (latent: reached after activating a role): {}",
+            d.eligible_gained.len()
+        );
+    }
     if !d.gained.is_empty() {
         out.push_str("\nGained\n");
         d.gained.iter().for_each(|c| change(&mut out, '+', c));
+    }
+    if !d.eligible_gained.is_empty() {
+        out.push_str("\nEligibility gained\n");
+        d.eligible_gained
+            .iter()
+            .for_each(|c| change(&mut out, '+', c));
     }
     if !d.lost.is_empty() {
         out.push_str("\nLost\n");

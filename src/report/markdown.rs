@@ -230,11 +230,22 @@ pub fn diff(d: &Diff) -> String {
         d.findings_resolved.len()
     );
     let head = ["Principal", "Access", "Resource", "Path"];
+    if !d.eligible_gained.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} eligibility gained (latent: reached after activating a role).",
+            d.eligible_gained.len()
+        );
+    }
     for (title, cs) in [
         ("Gained", &d.gained),
+        ("Eligibility gained", &d.eligible_gained),
         ("Lost", &d.lost),
         ("Reached another way", &d.changed),
     ] {
+        if title == "Eligibility gained" && cs.is_empty() {
+            continue; // only in a tenant with PIM eligibilities
+        }
         let _ = writeln!(out, "\n## {title} ({})\n", cs.len());
         if cs.is_empty() {
             out.push_str("None.\n");

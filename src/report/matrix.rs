@@ -1,6 +1,7 @@
 //! `reach matrix`: principals × resources as a text grid (numbered columns with a legend, so it
 //! fits 80 columns), CSV, or JSON. A cell is the strongest access class (`R` read, `U` use,
-//! `S` secrets, `W` write) or, with `--action`, `✓` when the action is allowed.
+//! `S` secrets, `W` write) or, with `--action`, `✓` when the action is allowed; a cell reached
+//! only by latent access (a PIM-eligible role) is in lower case (`w`, `e` for an action).
 
 use crate::engine::matrix::{Matrix, MatrixRow};
 use crate::text::show;
@@ -19,6 +20,8 @@ fn rows(m: &Matrix, collapse: bool) -> Vec<&MatrixRow> {
 fn cell_text(m: &Matrix, r: &MatrixRow, reference: &str, ascii: bool) -> String {
     match r.cells.get(reference) {
         None => ".".into(),
+        Some(c) if c.latent.is_some() && m.action.is_some() => "e".into(),
+        Some(c) if c.latent.is_some() => c.class.letter().to_ascii_lowercase().to_string(),
         Some(_) if m.action.is_some() => if ascii { "y" } else { "✓" }.into(),
         Some(c) => c.class.letter().to_string(),
     }
@@ -43,6 +46,12 @@ pub fn text(m: &Matrix, collapse: bool) -> String {
         None => out.push_str(
             "Access matrix: strongest access (W write, S secrets, U use, R read, . none)\n",
         ),
+    }
+    if m.principals
+        .iter()
+        .any(|r| r.cells.values().any(|c| c.latent.is_some()))
+    {
+        out.push_str("  lower case (e for an action): only after activating a PIM-eligible role\n");
     }
     if m.resources.is_empty() {
         out.push_str("  no resources match\n");
@@ -110,6 +119,9 @@ pub fn csv(m: &Matrix, collapse: bool) -> String {
                 } else {
                     c.class.word()
                 });
+                if let Some(l) = c.latent {
+                    out.push_str(&format!(" ({l})"));
+                }
             }
         }
         out.push('\n');

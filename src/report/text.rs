@@ -55,18 +55,20 @@ fn labeled(out: &mut String, label: &str, value: &str) {
 }
 
 pub(crate) fn path_lines(out: &mut String, i: usize, p: &AccessPath) {
+    let mut marks = String::new();
+    if p.assumed {
+        marks.push_str(" [assumed]");
+    }
+    if let Some(l) = p.latent {
+        marks.push_str(&format!(" [{l}"));
+        if let Some(u) = &p.until {
+            marks.push_str(&format!(" until {}", show(crate::model::when::day(u))));
+        }
+        marks.push(']');
+    }
     let head = match &p.action {
-        Some(a) => format!(
-            "    path {} ({}){}",
-            i + 1,
-            show(a),
-            if p.assumed { " [assumed]" } else { "" }
-        ),
-        None => format!(
-            "    path {}{}",
-            i + 1,
-            if p.assumed { " [assumed]" } else { "" }
-        ),
+        Some(a) => format!("    path {} ({}){marks}", i + 1, show(a)),
+        None => format!("    path {}{marks}", i + 1),
     };
     out.push_str(&head);
     out.push('\n');
@@ -91,6 +93,9 @@ fn principal_block(out: &mut String, pa: &PrincipalAccess) {
     );
     if !pa.actions.is_empty() {
         let _ = write!(out, "  can: {}", pa.actions.join(", "));
+    }
+    if let Some(l) = pa.latent {
+        let _ = write!(out, "  [{l} only: must activate first]");
     }
     out.push('\n');
     for (i, p) in pa.paths.iter().enumerate() {
@@ -127,10 +132,13 @@ pub fn who_can(w: &WhoCan, op: Option<&str>) -> String {
 fn resource_block(out: &mut String, r: &ResourceAccess) {
     let _ = writeln!(
         out,
-        "{} {}  can: {}",
+        "{} {}  can: {}{}",
         r.resource.kind.word(),
         show(&r.resource.name),
-        r.actions.join(", ")
+        r.actions.join(", "),
+        r.latent
+            .map(|l| format!("  [{l} only: must activate first]"))
+            .unwrap_or_default()
     );
     for (i, p) in r.paths.iter().enumerate() {
         path_lines(out, i, p);
@@ -164,7 +172,11 @@ pub fn what_can(w: &WhatCan) -> String {
 
 pub fn explain(e: &Explanation) -> String {
     let mut out = String::new();
-    let verdict = if e.allowed { "YES" } else { "NO" };
+    let verdict = match (e.allowed, e.latent) {
+        (true, Some(l)) => format!("YES, {l} only (after activating)"),
+        (true, None) => "YES".to_string(),
+        (false, _) => "NO".to_string(),
+    };
     let _ = writeln!(
         out,
         "{verdict}: {} → {} {}",

@@ -26,6 +26,8 @@ pub struct Glyphs {
     pub no: &'static str,
     /// Marks what depends on a what-if assumption.
     pub assumed: &'static str,
+    /// Marks latent access (a PIM-eligible role to activate first).
+    pub latent: &'static str,
     /// Frames of the "working" spinner.
     pub spinner: &'static [&'static str],
     pub border: border::Set<'static>,
@@ -44,6 +46,7 @@ const UNICODE: Glyphs = Glyphs {
     yes: "✓",
     no: "✗",
     assumed: "≈",
+    latent: "◇",
     spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
     border: border::PLAIN,
     focus_border: border::THICK,
@@ -85,6 +88,7 @@ const ASCII: Glyphs = Glyphs {
     yes: "v",
     no: "x",
     assumed: "?",
+    latent: "%",
     spinner: &["|", "/", "-", "\\"],
     border: ASCII_BORDER,
     focus_border: ASCII_FOCUS,
@@ -246,6 +250,10 @@ impl Theme {
     pub fn assumed(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
+    /// Latent access: a role the principal has to activate first.
+    pub fn latent(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
     /// A `--diff` marker: gained, lost, reached another way (the glyph says which).
     pub fn diff(&self, m: Mark) -> Style {
         let c = match m {
@@ -276,6 +284,7 @@ mod tests {
             g.yes,
             g.no,
             g.assumed,
+            g.latent,
         ];
         marks.extend(Mark::ALL.iter().map(|m| m.glyph()));
         let mut seen = std::collections::HashSet::new();

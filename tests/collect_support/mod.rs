@@ -460,6 +460,8 @@ pub fn reach_env(scn: &Scenario, args: &[&str], cwd: &Path, env: &[(&str, &str)]
         .env("FAKE_AZ_DIR", scn.dir.path())
         .env("REACH_COLLECT_SLEEP_SCALE", "0.001")
         .env("NO_COLOR", "1")
+        // the fixtures' PIM schedules run 2026-01-10 to 2027-01-10: answers judged mid-way
+        .env("REACH_NOW", "2026-06-01T00:00:00Z")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

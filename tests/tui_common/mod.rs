@@ -59,6 +59,7 @@ fn assign(pid: &str, role: &str, scope: &str, line: u32) -> RawAssignment {
         scope: scope.into(),
         condition: None,
         source: src("azure/role-assignments.json", line),
+        pim: None,
     }
 }
 

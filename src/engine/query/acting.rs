@@ -37,6 +37,8 @@ impl<'a> Search<'a> {
             source: e.source.clone(),
             assumed: false,
             link: None,
+            latent: None,
+            until: None,
         };
         let mut actors = Vec::new();
         for (actor, mut combos) in self.conjoin(&reqs) {
@@ -199,6 +201,8 @@ impl<'a> Search<'a> {
                         source: e.source.clone(),
                         assumed: false,
                         link: None,
+                        latent: None,
+                        until: None,
                     });
                     // kept by the engine (light): one chain per actor, no step
                     if let Some(kept) = self.kept_edge(ident, k, e) {

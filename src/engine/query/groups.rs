@@ -59,7 +59,7 @@ impl<'a> Search<'a> {
                         let mut steps = self.membership_steps(&path_nodes, &idx);
                         steps.extend(tail.iter().cloned());
                         steps
-                    } else if tail.iter().any(|t| t.assumed) {
+                    } else if tail.iter().any(|t| t.assumed || t.latent.is_some()) {
                         tail.clone()
                     } else {
                         Vec::new()
@@ -185,6 +185,8 @@ impl<'a> Search<'a> {
                     source,
                     assumed: false,
                     link: Some(crate::model::Link::Membership { member, group }),
+                    latent: None,
+                    until: None,
                 }
             })
             .collect()

@@ -15,7 +15,7 @@ use super::graph::{AccessGraph, GrantKind};
 use super::shared::{Chains, Shared};
 use crate::model::role::Grant as RoleGrant;
 use crate::model::role::RoleId;
-use crate::model::{Assignment, Deny, DenyTarget, Model, PrincipalId, ScopeId};
+use crate::model::{when, Assignment, Deny, DenyTarget, Model, PrincipalId, ScopeId, Tenure};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -28,6 +28,11 @@ pub(crate) struct RawPath {
 impl RawPath {
     pub fn assumed(&self) -> bool {
         self.steps.iter().any(|s| s.assumed)
+    }
+
+    /// The first latent step's kind (`eligible`), if the path has one.
+    pub fn latent(&self) -> Option<&'static str> {
+        self.steps.iter().find_map(|s| s.latent)
     }
 }
 
@@ -104,6 +109,8 @@ pub(crate) struct Search<'a> {
     prev: HashMap<(ScopeId, u32), Arc<Holders>>,
     /// `edge_actors` answers, by identity and edge index.
     edge_memo: HashMap<(PrincipalId, usize), Arc<EdgeActors>>,
+    /// Standing access only: PIM eligibilities are left out (`--latent exclude`).
+    pub no_latent: bool,
 }
 
 impl<'a> Search<'a> {
@@ -134,6 +141,7 @@ impl<'a> Search<'a> {
             visiting: HashSet::new(),
             prev: HashMap::new(),
             edge_memo: HashMap::new(),
+            no_latent: false,
         }
     }
 
@@ -341,6 +349,9 @@ impl<'a> Search<'a> {
         // once per goal (its pattern, or None when it does not grant or a block removes it)
         let mut by_role: Vec<Option<Option<String>>> = vec![None; m.roles.len()];
         for (i, asg) in self.candidate_assignments(s) {
+            if self.no_latent && asg.latent().is_some() {
+                continue;
+            }
             let r = asg.role.0 as usize;
             if r >= by_role.len() {
                 by_role.resize(r + 1, None);
@@ -355,13 +366,25 @@ impl<'a> Search<'a> {
             let Some(Some(Some(pattern))) = by_role.get(r) else {
                 continue;
             };
-            // existence only (light): a step text is kept only when it is assumed
-            let tail = if self.light && !asg.assumed {
+            // existence only (light): a step text is kept only when it is assumed or latent,
+            // which the answer marks
+            let latent = asg.latent();
+            let tail = if self.light && !asg.assumed && latent.is_none() {
                 Vec::new()
             } else {
+                let until = match &asg.tenure {
+                    Tenure::Eligible { until } => until.clone(),
+                    _ => None,
+                };
                 let mut tail = vec![Step {
-                    rule: "RBAC-SCOPE",
+                    rule: if latent.is_some() {
+                        "RBAC-PIM-ELIGIBLE"
+                    } else {
+                        "RBAC-SCOPE"
+                    },
                     text: scope_text(m, asg, s, action, pattern),
+                    latent,
+                    until,
                     source: asg.source.clone(),
                     assumed: asg.assumed,
                     link: (!asg.assumed && i != usize::MAX)
@@ -413,6 +436,8 @@ impl<'a> Search<'a> {
                     source: gr.source.clone(),
                     assumed: false,
                     link: None,
+                    latent: None,
+                    until: None,
                 }];
                 tail.extend(self.notes(s, action));
                 tail
@@ -447,6 +472,8 @@ impl<'a> Search<'a> {
                 source: n.source.clone(),
                 assumed: false,
                 link: None,
+                latent: None,
+                until: None,
             })
             .collect()
     }
@@ -512,6 +539,8 @@ impl<'a> Search<'a> {
                 source: d.source.clone(),
                 assumed: false,
                 link: None,
+                latent: None,
+                until: None,
             };
             for (p, combos) in self.conjoin(&reqs) {
                 if self.full(out, p, combos.len()) {
@@ -575,8 +604,12 @@ impl Seen {
 fn scope_text(m: &Model, a: &Assignment, s: ScopeId, action: &str, pattern: &str) -> String {
     let role = m.role(a.role);
     let at = m.scope(a.scope);
+    let holds = match &a.tenure {
+        Tenure::Eligible { .. } => "is eligible (PIM) for",
+        _ => "holds",
+    };
     let mut t = format!(
-        "{} holds {} on {} {}",
+        "{} {holds} {} on {} {}",
         m.principal(a.principal).name,
         role.name,
         at.kind.word(),
@@ -594,6 +627,28 @@ fn scope_text(m: &Model, a: &Assignment, s: ScopeId, action: &str, pattern: &str
     }
     if a.condition.is_some() {
         t.push_str(" (conditional, not evaluated)");
+    }
+    match &a.tenure {
+        Tenure::Standing => {}
+        Tenure::Eligible { until } => {
+            t.push_str(&format!(
+                "; can activate it {}; activation may need approval or MFA, which exports do not show",
+                until
+                    .as_deref()
+                    .map_or("with no end date".to_string(), |u| format!("until {}", when::day(u)))
+            ));
+        }
+        Tenure::Active { activated, until } => {
+            let how = if *activated {
+                "activated through PIM"
+            } else {
+                "a PIM time-bound assignment"
+            };
+            match until {
+                Some(u) => t.push_str(&format!(" ({how}, until {})", when::day(u))),
+                None => t.push_str(&format!(" ({how})")),
+            }
+        }
     }
     t
 }

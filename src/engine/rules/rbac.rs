@@ -4,8 +4,10 @@
 use super::{none, Rule, SEED_RBAC};
 use crate::engine::action::UAI_ASSIGN;
 use crate::engine::graph::{AccessGraph, ActsAs, Alternative};
+use crate::finding::{Finding, Severity};
 use crate::model::{Model, ResKind};
 use crate::source::Source;
+use crate::text::show;
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -49,6 +51,22 @@ pub const RULES: &[Rule] = &[
         apply: none,
     },
     Rule {
+        id: "RBAC-PIM-ELIGIBLE",
+        summary: "A PIM-eligible role is latent access: the principal can activate it at its scope until the eligibility ends",
+        detail: "A Privileged Identity Management eligibility (roleEligibilityScheduleInstances) lets its principal activate the role at the scope, and so reach what the role grants there and below, until the eligibility ends. Activation may need approval, MFA or a justification, which exports do not show. Such paths are latent, marked and never mixed with standing access (--latent include|exclude|only). Eligibilities that ended or have not started are left out with an info finding. An active instance (roleAssignmentScheduleInstances) is access in force: the same grant as the role assignment it duplicates, with its end date.",
+        seed: SEED_RBAC,
+        lint: false,
+        apply: none,
+    },
+    Rule {
+        id: "RBAC-PIM-STANDING",
+        summary: "A standing Owner, User Access Administrator or RBAC Administrator at subscription or management group scope defeats the same principal's PIM eligibility",
+        detail: "When a principal is PIM-eligible for a privileged role (Owner, User Access Administrator, Role Based Access Control Administrator) and also holds it as a standing role assignment at subscription or management-group scope, the standing assignment gives it all the time what PIM was meant to give on request, with approval and an end date. Remove the standing assignment, or make it eligible.",
+        seed: SEED_RBAC,
+        lint: true,
+        apply: apply_pim_standing,
+    },
+    Rule {
         id: "RBAC-ASSIGN",
         summary: "Assigning a UAI needs */assign/action on it, plus the right to create/update a resource that carries it",
         detail: "Whoever holds Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action on a user-assigned identity AND can create or update a resource that carries an identity (a compute or an online endpoint in a workspace) can make that resource act as the identity. The path shows both halves; one half alone is no path.",
@@ -57,6 +75,55 @@ pub const RULES: &[Rule] = &[
         apply: apply_assign,
     },
 ];
+
+/// Owner, User Access Administrator, Role Based Access Control Administrator.
+const PRIVILEGED: [&str; 3] = [
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+];
+
+/// RBAC-PIM-STANDING: a standing privileged assignment at subscription or management group
+/// scope whose principal is also eligible for that role.
+fn apply_pim_standing(m: &Model, g: &mut AccessGraph) {
+    let eligible: std::collections::HashSet<_> = m
+        .assignments
+        .iter()
+        .filter(|a| a.latent().is_some())
+        .map(|a| (a.principal, a.role))
+        .collect();
+    if eligible.is_empty() {
+        return;
+    }
+    for a in &m.assignments {
+        let broad = matches!(
+            m.scope(a.scope).kind,
+            ResKind::Subscription | ResKind::ManagementGroup
+        );
+        if a.latent().is_some()
+            || a.assumed
+            || !broad
+            || !eligible.contains(&(a.principal, a.role))
+            || !PRIVILEGED.contains(&m.role(a.role).guid.as_str())
+        {
+            continue;
+        }
+        let msg = format!(
+            "{} holds {} on {} {} as a standing assignment and is also PIM-eligible for it: the standing one gives all the time what PIM gives on request; remove it (or make it eligible)",
+            show(&m.principal(a.principal).name),
+            show(&m.role(a.role).name),
+            m.scope(a.scope).kind.word(),
+            show(&m.scope_label(a.scope))
+        );
+        g.finding(Finding::new(
+            "RBAC-PIM-STANDING",
+            Severity::Warning,
+            msg,
+            m.scope(a.scope).id.to_string(),
+            a.source.clone(),
+        ));
+    }
+}
 
 /// RBAC-ASSIGN: for every UAI, holding assign/action on it and write on endpoints (or computes)
 /// in any workspace lets one act as the UAI. One edge per UAI, the workspaces as alternatives.

@@ -54,6 +54,7 @@ impl DiffMode {
             old_label: old_label.to_string(),
             diff: Diff {
                 gained: Vec::new(),
+                eligible_gained: Vec::new(),
                 lost: Vec::new(),
                 changed: Vec::new(),
                 findings_added: Vec::new(),
@@ -73,6 +74,9 @@ impl DiffMode {
     /// Ask the engine for the diff of `new` against OLD, and place each change on NEW.
     fn compute(&mut self, new: &mut Engine) {
         self.diff = diff::diff_snapshots(&mut self.old, new);
+        // latent access gained is access gained here: the rows of NEW carry its mark
+        let eligible = std::mem::take(&mut self.diff.eligible_gained);
+        self.diff.gained.extend(eligible);
         let m = new.model();
         let mut placed = Vec::new();
         for mark in Mark::ALL {
@@ -300,6 +304,7 @@ impl AppState {
                 principal: p.principal.filter(|_| kind.is_some()),
                 scope: p.scope.filter(|_| kind.is_none()),
                 assumed: false,
+                latent: None,
                 pending: Vec::new(),
                 diff: Some(rd),
             });

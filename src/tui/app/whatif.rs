@@ -28,6 +28,7 @@ impl Assumption {
             condition: None,
             source: crate::source::Source::Assumed,
             assumed: true,
+            tenure: Default::default(),
         })
     }
 }

@@ -39,6 +39,8 @@ pub struct AccessRow {
     pub scope: Option<ScopeId>,
     /// Some path depends on a what-if assumption.
     pub assumed: bool,
+    /// Reached by latent paths only (`eligible`).
+    pub latent: Option<&'static str>,
     /// Operations whose paths are still to be asked for (a who-can summary row: paths are
     /// fetched when the row is highlighted).
     pub pending: Vec<String>,
@@ -190,6 +192,7 @@ impl AccessPane {
                 principal: Some(pa.principal.pid),
                 scope: None,
                 assumed: pa.paths.iter().any(|p| p.assumed),
+                latent: pa.latent,
                 pending: Vec::new(),
                 diff: None,
             })
@@ -217,6 +220,7 @@ impl AccessPane {
                 principal: None,
                 scope: e.model().scope_by_arm(&ra.resource.id),
                 assumed: ra.assumed || ra.paths.iter().any(|p| p.assumed),
+                latent: ra.latent,
                 // a summary row (no paths yet): fetched when highlighted
                 pending: if ra.paths.is_empty() {
                     ra.actions.clone()
@@ -266,6 +270,7 @@ impl AccessPane {
                 principal: Some(r.principal.pid),
                 scope: None,
                 assumed: r.assumed,
+                latent: r.latent,
                 pending: r.actions,
                 diff: None,
             })
@@ -446,6 +451,12 @@ impl AccessPane {
             left.push(Span::styled(
                 format!("{} ", theme.glyphs.assumed),
                 theme.assumed(),
+            ));
+        }
+        if r.latent.is_some() {
+            left.push(Span::styled(
+                format!("{} ", theme.glyphs.latent),
+                theme.latent(),
             ));
         }
         left.extend(highlighted(&r.name, hl, style, theme.matched()));

@@ -26,6 +26,8 @@ pub struct EdgeRow {
     pub source: String,
     /// An identity attachment rather than a role assignment.
     pub attach: bool,
+    /// A PIM eligibility (`eligible`), not an assignment in force.
+    pub latent: Option<&'static str>,
 }
 
 #[derive(Debug, Default)]
@@ -57,6 +59,11 @@ impl EdgesPane {
                 spans.push(Span::styled(
                     format!("{} ", theme.glyphs.assumed),
                     theme.assumed(),
+                ));
+            } else if r.latent.is_some() {
+                spans.push(Span::styled(
+                    format!("{} ", theme.glyphs.latent),
+                    theme.latent(),
                 ));
             } else if r.inherited.is_some() {
                 spans.push(Span::styled(
@@ -139,6 +146,7 @@ fn assignment_row(m: &Model, a: &crate::model::Assignment, inherited: Option<Str
         inherited,
         source: show(&a.source.to_string()).into_owned(),
         attach: false,
+        latent: a.latent(),
     }
 }
 
@@ -168,6 +176,7 @@ fn attachment_row(m: &Model, p: PrincipalId, s: ScopeId, source: String) -> Edge
         inherited: None,
         source,
         attach: true,
+        latent: None,
     }
 }
 

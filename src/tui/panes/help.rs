@@ -40,6 +40,10 @@ impl HelpView {
                 g.assumed,
                 "depends on a what-if assumption (f, Enter; X clears)",
             ),
+            (
+                g.latent,
+                "latent: only after activating a PIM-eligible role (--latent)",
+            ),
         ] {
             out.push(Line::from(vec![
                 Span::styled(format!("  {glyph:<14}"), theme.key()),

@@ -23,6 +23,9 @@ pub struct StepView {
 pub struct PathView {
     pub action: Option<String>,
     pub assumed: bool,
+    /// Latent access (`eligible`), with when it ends.
+    pub latent: Option<&'static str>,
+    pub until: Option<String>,
     pub steps: Vec<StepView>,
 }
 
@@ -31,6 +34,11 @@ impl PathView {
         PathView {
             action: p.action.as_deref().map(|a| show(a).into_owned()),
             assumed: p.assumed,
+            latent: p.latent,
+            until: p
+                .until
+                .as_deref()
+                .map(|u| show(crate::model::when::day(u)).into_owned()),
             steps: p
                 .steps
                 .iter()
@@ -75,6 +83,13 @@ impl PathView {
         if self.assumed {
             h.push_str(" [assumed]");
         }
+        if let Some(l) = self.latent {
+            h.push_str(&format!(" [{l}"));
+            if let Some(u) = &self.until {
+                h.push_str(&format!(" until {u}"));
+            }
+            h.push(']');
+        }
         h
     }
 }
@@ -108,6 +123,12 @@ pub fn lines_owned(
             p.head(i + 1, theme.glyphs.sep),
             theme.heading(),
         )];
+        if p.latent.is_some() {
+            head.insert(
+                0,
+                Span::styled(format!("{} ", theme.glyphs.latent), theme.latent()),
+            );
+        }
         if p.assumed {
             head.insert(
                 0,

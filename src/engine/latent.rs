@@ -1,0 +1,110 @@
+//! Latent access: what a principal can take before it acts. A PIM-eligible role
+//! (RBAC-PIM-ELIGIBLE) is latent: the principal has to activate it first. Answers show it by
+//! default, marked, and `--latent exclude|only` keeps standing or latent access alone.
+//!
+//! A row (a principal in who-can, a resource in what-can) is latent when the principal reaches
+//! it by latent paths only. Paths are capped, so a row whose shown paths are all latent may
+//! still have a standing path that was not shown: such rows are settled by a search that leaves
+//! latent assignments out (`Search::no_latent`), never guessed from the paths shown.
+
+use super::query::Search;
+use super::Engine;
+use crate::model::{PrincipalId, ScopeId};
+use serde::Serialize;
+
+/// Which access counts: standing and latent (the default, latent rows marked), standing only,
+/// or latent only (principals that reach it by latent paths alone).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Latent {
+    #[default]
+    Include,
+    Exclude,
+    Only,
+}
+
+impl Latent {
+    pub fn word(self) -> &'static str {
+        match self {
+            Latent::Include => "include",
+            Latent::Exclude => "exclude",
+            Latent::Only => "only",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Latent> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "include" => Some(Latent::Include),
+            "exclude" => Some(Latent::Exclude),
+            "only" => Some(Latent::Only),
+            _ => None,
+        }
+    }
+}
+
+impl Engine {
+    /// Whether any latent assignment is loaded (else every path is standing and no answer
+    /// needs settling).
+    pub fn has_latent(&self) -> bool {
+        self.model.assignments.iter().any(|a| a.latent().is_some())
+    }
+
+    /// A light search of standing access only (no kept answers: those hold both kinds).
+    pub(super) fn standing_search(&self) -> Search<'_> {
+        let mut search = Search::new(
+            &self.model,
+            &self.graph,
+            &self.no_extra,
+            &self.no_revoked,
+            1,
+        );
+        search.light = true;
+        search.no_latent = true;
+        search
+    }
+}
+
+/// Settles whether a principal reaches goals by standing access: asked only for principals
+/// whose shown paths are all latent. The search's memo serves every question.
+pub(super) struct Standing<'e> {
+    search: Option<Search<'e>>,
+}
+
+impl<'e> Standing<'e> {
+    pub fn new(e: &'e Engine) -> Self {
+        Standing {
+            search: e.has_latent().then(|| e.standing_search()),
+        }
+    }
+
+    /// For one principal's questions: a search of its own standing access only.
+    pub fn for_principal(e: &'e Engine, p: PrincipalId) -> Self {
+        Standing {
+            search: e.has_latent().then(|| e.standing_search().for_principal(p)),
+        }
+    }
+
+    /// Does `p` reach any of `goals` by standing access? (True when nothing is latent.)
+    pub fn holds(&mut self, p: PrincipalId, goals: &[(ScopeId, &str)]) -> bool {
+        let Some(search) = self.search.as_mut() else {
+            return true;
+        };
+        goals
+            .iter()
+            .any(|(s, action)| search.holders(*s, action).contains_key(&p))
+    }
+}
+
+/// A row's mark: None when the principal reaches it by standing access (a standing path was
+/// found, or `standing` says so), else the kind of its latent paths.
+pub(super) fn row_mark(
+    standing_found: bool,
+    kind: Option<&'static str>,
+    settle: impl FnOnce() -> bool,
+) -> Option<&'static str> {
+    if standing_found {
+        return None;
+    }
+    let kind = kind?;
+    (!settle()).then_some(kind)
+}
