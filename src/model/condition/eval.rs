@@ -111,6 +111,7 @@ pub fn restricts(e: &Expr, action: &str) -> bool {
 #[derive(Clone, Copy, PartialEq)]
 enum Field {
     Roles,
+    RolesExcept,
     Types,
     Ids,
 }
@@ -129,20 +130,31 @@ fn leaf(e: &Expr) -> Option<(Field, Vec<String>)> {
     .into_iter()
     .find(|(n, _)| a.is(Source::Request, n))?
     .1;
-    // the request carries one value: "any of" and "all of" on the left agree
-    let quant_ok = matches!(op.quant, None | Some(Quant::AnyOfAny | Quant::AllOfAny));
-    let f = op.func;
-    let equality = f.rel == Rel::Eq && !f.neg && (f.fam == Fam::Guid || f.fam == Fam::Str);
-    // a case-sensitive string comparison of GUIDs is not the same set
-    let case_ok = field == Field::Types || f.fam == Fam::Guid || f.ic;
-    if !(quant_ok && equality && case_ok) {
-        return None;
-    }
     let vals: Vec<&Value> = match rhs {
         Operand::One(v) => vec![v],
         Operand::Set(vs) => vs.iter().collect(),
         Operand::Attr(_) => return None,
     };
+    let f = op.func;
+    // the request carries one value: "any of" and "all of" on the left agree. A negated
+    // function excludes the whole set without a quantifier or under "…OfAllValues"; under
+    // "…OfAnyValues" only when the set has one value (else it holds for every role).
+    let quant_ok = match op.quant {
+        None => true,
+        Some(Quant::AnyOfAny | Quant::AllOfAny) => !f.neg || vals.len() == 1,
+        Some(Quant::AnyOfAll | Quant::AllOfAll) => f.neg || vals.len() == 1,
+    };
+    let field = match field {
+        Field::Roles if f.neg => Field::RolesExcept,
+        _ if f.neg => return None,
+        other => other,
+    };
+    let equality = f.rel == Rel::Eq && (f.fam == Fam::Guid || f.fam == Fam::Str);
+    // a case-sensitive string comparison of GUIDs is not the same set
+    let case_ok = field == Field::Types || f.fam == Fam::Guid || f.ic;
+    if !(quant_ok && equality && case_ok) {
+        return None;
+    }
     let out: Option<Vec<String>> = vals
         .into_iter()
         .map(|v| match field {
@@ -162,7 +174,8 @@ fn conjunct(e: &Expr) -> Option<(Field, Vec<String>)> {
     let mut all = Vec::new();
     for x in xs {
         let (f, vs) = leaf(x)?;
-        if field.is_some_and(|g| g != f) {
+        // "not A, or not B" is not a list of exclusions
+        if f == Field::RolesExcept || field.is_some_and(|g| g != f) {
             return None;
         }
         field = Some(f);
@@ -185,6 +198,7 @@ pub fn delegation(e: &Expr) -> Delegation {
     let mut d = Delegation {
         understood: true,
         roles: None,
+        roles_except: None,
         principal_types: None,
         principal_ids: None,
     };
@@ -204,12 +218,20 @@ pub fn delegation(e: &Expr) -> Delegation {
         let Some((field, vals)) = conjunct(c) else {
             return not_understood();
         };
+        let vals = dedup(vals);
+        if field == Field::RolesExcept {
+            // each conjunct excludes more
+            let mut all = d.roles_except.take().unwrap_or_default();
+            all.extend(vals);
+            d.roles_except = Some(dedup(all));
+            continue;
+        }
         let slot = match field {
             Field::Roles => &mut d.roles,
+            Field::RolesExcept => continue,
             Field::Types => &mut d.principal_types,
             Field::Ids => &mut d.principal_ids,
         };
-        let vals = dedup(vals);
         *slot = Some(match slot.take() {
             // two conjuncts on one field: both must hold
             Some(prev) => prev
@@ -219,6 +241,10 @@ pub fn delegation(e: &Expr) -> Delegation {
             None => vals,
         });
     }
+    if let (Some(roles), Some(except)) = (&mut d.roles, &d.roles_except) {
+        roles.retain(|r| !except.contains(r));
+        d.roles_except = None;
+    }
     d
 }
 
@@ -226,6 +252,7 @@ fn not_understood() -> Delegation {
     Delegation {
         understood: false,
         roles: None,
+        roles_except: None,
         principal_types: None,
         principal_ids: None,
     }

@@ -221,8 +221,13 @@ pub struct Delegation {
     /// False when the write arm is not a shape reach reads exactly (then the lists are None
     /// and the engine should say "condition not understood").
     pub understood: bool,
-    /// Role-definition GUIDs (lower case) the holder may assign; None: any role.
+    /// Role-definition GUIDs (lower case) the holder may assign; None: any role (but see
+    /// `roles_except`).
     pub roles: Option<Vec<String>>,
+    /// Role-definition GUIDs (lower case) it may not assign, when `roles` is None: the portal's
+    /// "all roles except privileged administrator roles" template
+    /// (`ForAnyOfAllValues:GuidNotEquals {…}`). None: no exclusion.
+    pub roles_except: Option<Vec<String>>,
     /// Principal types (as written, e.g. `User`, `Group`) it may assign to; None: any.
     pub principal_types: Option<Vec<String>>,
     /// Principal object ids (lower case) it may assign to; None: any.

@@ -161,6 +161,7 @@ fn unconstrained() -> Delegation {
     Delegation {
         understood: true,
         roles: None,
+        roles_except: None,
         principal_types: None,
         principal_ids: None,
     }
@@ -254,6 +255,7 @@ fn constrain_roles() {
                 "ba92f5b4-2d11-453d-a403-e96b0029c9fe".into(),
                 "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1".into()
             ]),
+            roles_except: None,
             principal_types: None,
             principal_ids: None,
         }
@@ -313,6 +315,48 @@ fn key_vault_data_access_administrator() {
     assert_eq!(c.evaluate(RA_WRITE, &owner), Verdict::Denied);
     assert!(requires(c.evaluate(RA_WRITE, &unknown))
         .starts_with("only when assigning role 00482a5a-887f-4fb3-b363-3b7fe8e74483 or "));
+}
+
+/// The portal template "Allow user to assign all roles except privileged administrator roles
+/// Owner, UAA, and RBAC" (delegate-role-assignments-overview), as deployed in the wild.
+const EXCEPT_PRIVILEGED: &str = "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {8e3af657-a8ff-443c-a75c-2fe8c4bcb635, 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9, f58310d9-a9f6-439a-9e8d-f62e7b41a168})) AND ((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {8e3af657-a8ff-443c-a75c-2fe8c4bcb635, 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9, f58310d9-a9f6-439a-9e8d-f62e7b41a168}))";
+
+#[test]
+fn all_roles_except_privileged() {
+    let c = p(EXCEPT_PRIVILEGED);
+    assert!(c.restricts(RA_WRITE));
+    assert!(!c.restricts(READ));
+    let rid = names::ROLE_DEFINITION_ID;
+    let owner = facts(&[(rid, &["8e3af657-a8ff-443c-a75c-2fe8c4bcb635"])]);
+    assert_eq!(c.evaluate(RA_WRITE, &owner), Verdict::Denied);
+    let reader = facts(&[(rid, &["2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"])]);
+    assert_eq!(c.evaluate(RA_WRITE, &reader), Verdict::Allowed);
+    assert_eq!(
+        requires(c.evaluate(RA_WRITE, &unknown)),
+        "only when assigning a role other than 8e3af657-a8ff-443c-a75c-2fe8c4bcb635, 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9, f58310d9-a9f6-439a-9e8d-f62e7b41a168"
+    );
+    let d = c.delegation();
+    assert!(d.understood);
+    assert_eq!(d.roles, None);
+    assert_eq!(
+        d.roles_except,
+        Some(vec![
+            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635".to_string(),
+            "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9".to_string(),
+            "f58310d9-a9f6-439a-9e8d-f62e7b41a168".to_string()
+        ])
+    );
+    // with a list of roles as well, the exclusions are taken out of the list
+    let both = p(&format!("{EXCEPT_PRIVILEGED} AND (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{8e3af657-a8ff-443c-a75c-2fe8c4bcb635, 2a2b9908-6ea1-4ae2-8e65-a410df84e7d1}})"));
+    let d = both.delegation();
+    assert_eq!(
+        d.roles,
+        Some(vec!["2a2b9908-6ea1-4ae2-8e65-a410df84e7d1".to_string()])
+    );
+    assert_eq!(d.roles_except, None);
+    // "not Owner" under ForAnyOfAnyValues with two values holds for every role: not a list
+    let any = p("@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidNotEquals {8e3af657-a8ff-443c-a75c-2fe8c4bcb635, 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9}");
+    assert!(!any.delegation().understood);
 }
 
 #[test]
@@ -458,8 +502,13 @@ fn delegation_not_understood() {
     let c = p("(!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] GuidEquals ba92f5b4-2d11-453d-a403-e96b0029c9fe OR @Request[Microsoft.Authorization/roleAssignments:PrincipalType] StringEquals 'User')");
     assert!(!c.delegation().understood);
     assert_eq!(c.delegation().roles, None);
-    // "any role but Owner" is not a list
-    let c = p("(!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {8e3af657-a8ff-443c-a75c-2fe8c4bcb635})");
+    // "not Owner, or not UAA" is no list of exclusions
+    let c = p("(!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] GuidNotEquals 8e3af657-a8ff-443c-a75c-2fe8c4bcb635 OR @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] GuidNotEquals 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9)");
+    assert!(!c.delegation().understood);
+    // principal types "except users" is not read
+    let c = p(
+        "@Request[Microsoft.Authorization/roleAssignments:PrincipalType] StringNotEquals 'User'",
+    );
     assert!(!c.delegation().understood);
     // a write arm that is plain false: no role at all
     let c = p(

@@ -171,15 +171,20 @@ fn leaf(e: &Expr) -> Option<String> {
     let Expr::Cmp(Operand::Attr(a), op, rhs) = e else {
         return None;
     };
-    if !matches!(op.quant, None | Some(Quant::AnyOfAny)) {
-        return None;
-    }
     let vals: Vec<&Value> = match rhs {
         Operand::One(v) => vec![v],
         Operand::Set(vs) if !vs.is_empty() => vs.iter().collect(),
         _ => return None,
     };
     let f = op.func;
+    let all_right = matches!(op.quant, None | Some(Quant::AnyOfAll | Quant::AllOfAll));
+    if a.is(Source::Request, names::ROLE_DEFINITION_ID) && f.neg && f.rel == Rel::Eq && all_right {
+        let v = vals.iter().map(|v| value(v)).collect::<Vec<_>>().join(", ");
+        return Some(format!("when assigning a role other than {v}"));
+    }
+    if !matches!(op.quant, None | Some(Quant::AnyOfAny)) {
+        return None;
+    }
     // "not one of several" reads badly: leave it literal
     if f.neg && vals.len() > 1 {
         return None;
