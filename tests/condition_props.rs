@@ -206,6 +206,79 @@ fn glued() -> impl Strategy<Value = String> {
         .prop_map(|v| v.into_iter().map(|(p, s)| format!("{p}{s}")).collect())
 }
 
+const RA_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
+const ROLE_GUIDS: &[&str] = &[
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "2A2B9908-6EA1-4AE2-8E65-A410DF84E7D1",
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+];
+const TYPES: &[&str] = &["User", "Group", "ServicePrincipal"];
+const IDS: &[&str] = &[
+    "11111111-2222-3333-4444-555555555555",
+    "{66666666-7777-8888-9999-AAAAAAAAAAAA}",
+];
+const DELEG: &[(&str, &[&str], &[&str])] = &[
+    (
+        "RoleDefinitionId",
+        &[
+            "GuidEquals",
+            "GuidNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringEquals",
+        ],
+        ROLE_GUIDS,
+    ),
+    (
+        "PrincipalType",
+        &["StringEqualsIgnoreCase", "StringEquals", "StringNotEquals"],
+        TYPES,
+    ),
+    ("PrincipalId", &["GuidEquals", "GuidNotEquals"], IDS),
+];
+
+/// One comparison on a role-assignment request attribute.
+fn deleg_leaf() -> impl Strategy<Value = String> {
+    (
+        0..DELEG.len(),
+        any::<prop::sample::Index>(),
+        pick(QUANTS),
+        prop::collection::vec(any::<prop::sample::Index>(), 1..4),
+        any::<bool>(),
+    )
+        .prop_map(|(f, op, q, vals, braces)| {
+            let (attr, ops, pool) = DELEG[f];
+            let vals: Vec<String> = vals.iter().map(|i| format!("'{}'", i.get(pool))).collect();
+            let rhs = if braces || vals.len() > 1 {
+                format!("{{{}}}", vals.join(", "))
+            } else {
+                vals[0].clone()
+            };
+            format!(
+                "@Request[Microsoft.Authorization/roleAssignments:{attr}] {q}{} {rhs}",
+                op.get(ops)
+            )
+        })
+}
+
+/// A constrain-roles condition: the write arm over `deleg_leaf`s, and sometimes a delete arm.
+fn deleg_condition() -> impl Strategy<Value = String> {
+    let arm = deleg_leaf().prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), pick(&["AND", "OR"]), inner.clone())
+                .prop_map(|(a, k, b)| format!("({a}) {k} ({b})")),
+            inner.prop_map(|a| format!("!(!({a}))")),
+        ]
+    });
+    (arm, any::<bool>()).prop_map(|(arm, delete)| {
+        let write = format!("((!(ActionMatches{{'Microsoft.Authorization/roleAssignments/write'}})) OR ({arm}))");
+        if delete {
+            format!("{write} AND ((!(ActionMatches{{'Microsoft.Authorization/roleAssignments/delete'}})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] GuidEquals 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'))")
+        } else {
+            write
+        }
+    })
+}
+
 fn unknown(_: &Attr) -> Option<Vec<Value>> {
     None
 }
@@ -276,6 +349,38 @@ proptest! {
         let seen = c.evaluate(a, &lookup);
         if !matches!(blind, Verdict::Requires(_)) {
             prop_assert_eq!(seen, blind, "{}", s);
+        }
+    }
+
+    /// An understood delegation is exact: with the role, principal type and principal id of a
+    /// request known, the condition allows the write exactly when the lists allow it.
+    #[test]
+    fn delegation_is_exact(s in deleg_condition()) {
+        let c = parse(&s).unwrap();
+        let d = c.delegation();
+        if d.understood {
+            for role in ROLE_GUIDS {
+                for ty in TYPES {
+                    for id in IDS {
+                        let facts = |a: &Attr| {
+                            let v = match a.name.rsplit(':').next()? {
+                                "RoleDefinitionId" => role,
+                                "PrincipalType" => ty,
+                                "PrincipalId" => id,
+                                _ => return None,
+                            };
+                            Some(vec![Value::Str(v.to_string())])
+                        };
+                        let g = |x: &str| x.trim_matches(['{', '}']).to_ascii_lowercase();
+                        let ok = d.roles.as_ref().is_none_or(|rs| rs.contains(&g(role)))
+                            && d.roles_except.as_ref().is_none_or(|rs| !rs.contains(&g(role)))
+                            && d.principal_types.as_ref().is_none_or(|ts| ts.iter().any(|t| t.eq_ignore_ascii_case(ty)))
+                            && d.principal_ids.as_ref().is_none_or(|is| is.contains(&g(id)));
+                        let want = if ok { Verdict::Allowed } else { Verdict::Denied };
+                        prop_assert_eq!(c.evaluate(RA_WRITE, &facts), want, "{} {} {} {} {:?}", s, role, ty, id, d);
+                    }
+                }
+            }
         }
     }
 }
