@@ -83,9 +83,11 @@ pub fn string_rel(rel: Rel, ic: bool, a: &str, b: &str) -> bool {
     }
 }
 
-/// A GUID in lower case without braces, or None.
+/// A GUID in lower case without braces, or None. A resource ID (`…/roleDefinitions/<guid>`)
+/// stands for its last segment.
 pub fn guid(s: &str) -> Option<String> {
     let t = s.trim();
+    let t = t.rsplit('/').next().unwrap_or(t);
     let t = t
         .strip_prefix('{')
         .and_then(|x| x.strip_suffix('}'))
