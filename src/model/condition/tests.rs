@@ -244,7 +244,10 @@ fn constrain_roles() {
     assert_eq!(c.evaluate(RA_WRITE, &owner), Verdict::Denied);
     // the engine may pass a role-definition ID: its last segment is the GUID
     let full = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe";
-    assert_eq!(c.evaluate(RA_WRITE, &facts(&[(rid, &[full])])), Verdict::Allowed);
+    assert_eq!(
+        c.evaluate(RA_WRITE, &facts(&[(rid, &[full])])),
+        Verdict::Allowed
+    );
     assert_eq!(
         requires(c.evaluate(RA_WRITE, &unknown)),
         "only when assigning role ba92f5b4-2d11-453d-a403-e96b0029c9fe or 2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
