@@ -103,6 +103,16 @@ fn by_action(e: &Expr, action: &str) -> Option<bool> {
     }
 }
 
+/// Call `f` on each `ActionMatches` pattern.
+pub fn visit_actions(e: &Expr, f: &mut dyn FnMut(&str)) {
+    match e {
+        Expr::And(xs) | Expr::Or(xs) => xs.iter().for_each(|x| visit_actions(x, f)),
+        Expr::Not(x) => visit_actions(x, f),
+        Expr::Action(ps) => ps.iter().for_each(|p| f(p)),
+        _ => {}
+    }
+}
+
 pub fn restricts(e: &Expr, action: &str) -> bool {
     by_action(e, action) != Some(true)
 }

@@ -258,6 +258,18 @@ impl Condition {
         eval::evaluate(&self.expr, action, known)
     }
 
+    /// Every `ActionMatches` pattern, in order, without repeats (for the step that says which
+    /// actions a condition targets).
+    pub fn targeted_actions(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        eval::visit_actions(&self.expr, &mut |p| {
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(p)) {
+                out.push(p.to_string());
+            }
+        });
+        out
+    }
+
     /// The constrain-roles reading for `Microsoft.Authorization/roleAssignments/write`.
     pub fn delegation(&self) -> Delegation {
         eval::delegation(&self.expr)

@@ -184,6 +184,7 @@ fn container_name() {
         "only in container 'blobs-example-container'"
     );
     assert_eq!(c.delegation(), unconstrained());
+    assert_eq!(c.targeted_actions(), vec![READ.to_string()]);
 }
 
 #[test]
@@ -306,6 +307,7 @@ fn constrain_roles_and_principal_types() {
 #[test]
 fn key_vault_data_access_administrator() {
     let c = p(KV_DAA);
+    assert_eq!(c.targeted_actions(), vec![RA_WRITE, RA_DELETE]);
     assert!(c.restricts(RA_WRITE));
     assert!(!c.restricts("Microsoft.KeyVault/vaults/secrets/read"));
     let d = c.delegation();
