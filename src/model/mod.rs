@@ -12,6 +12,7 @@ mod build;
 mod build_attrs;
 mod build_identities;
 pub(crate) mod build_principals;
+pub mod condition;
 pub mod ids;
 pub mod lookup;
 pub mod membership;
