@@ -54,6 +54,9 @@ struct Query {
     /// `--latent include|exclude|only` (default include).
     #[serde(default)]
     latent: Option<String>,
+    /// `--assume-condition true|false` (default: undecided conditions shown as conditional).
+    #[serde(default)]
+    assume_condition: Option<bool>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -116,6 +119,9 @@ struct Expect {
     /// resources (what-can) or "" (explain).
     #[serde(default)]
     latent_rows: Option<Vec<String>>,
+    /// Exactly the rows marked conditional (reached only through undecided ABAC conditions).
+    #[serde(default)]
+    conditional_rows: Option<Vec<String>>,
 }
 
 fn root() -> PathBuf {
@@ -175,6 +181,7 @@ fn engine_for(case: &Case) -> Engine {
                 source: reach::source::Source::Assumed,
                 assumed: true,
                 tenure: Default::default(),
+                parsed: None,
             }
         })
         .collect();
@@ -191,6 +198,7 @@ fn engine_for(case: &Case) -> Engine {
         m.assume(extra, &revoked);
     }
     let mut e = Engine::new(m);
+    e.assume_condition = case.query.assume_condition;
     if let Some(l) = &case.query.latent {
         e.latent = reach::engine::Latent::parse(l)
             .unwrap_or_else(|| panic!("{}: latent: {l}?", case.name));
@@ -210,6 +218,7 @@ fn run(case: &Case) -> Result<(), String> {
     let mut texts: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut latent_rows: Vec<String> = Vec::new();
+    let mut conditional_rows: Vec<String> = Vec::new();
     let collect = |ps: &[reach::engine::AccessPath],
                    key: &str,
                    paths: &mut PathMap,
@@ -229,6 +238,9 @@ fn run(case: &Case) -> Result<(), String> {
             names.push(p.principal.name.clone());
             if p.latent.is_some() {
                 latent_rows.push(p.principal.name.clone());
+            }
+            if p.conditional {
+                conditional_rows.push(p.principal.name.clone());
             }
             collect(&p.paths, &p.principal.name, &mut paths, &mut texts);
         }
@@ -250,6 +262,18 @@ fn run(case: &Case) -> Result<(), String> {
         if cold.0 != names || warmed.0 != names {
             return Err(format!(
                 "summary: cold {cold:?}, after warm-up {warmed:?}; who-can {names:?}"
+            ));
+        }
+        let light: Vec<String> = e
+            .who_can_summary(s, q.action.as_deref())
+            .map_err(|a| a.0)?
+            .into_iter()
+            .filter(|r| r.conditional)
+            .map(|r| r.principal.name)
+            .collect();
+        if light != conditional_rows {
+            return Err(format!(
+                "summary conditional rows {light:?}; who-can {conditional_rows:?}"
             ));
         }
         if cold.1 != latent_rows || warmed.1 != latent_rows {
@@ -275,6 +299,9 @@ fn run(case: &Case) -> Result<(), String> {
         collect(&ex.paths, "", &mut paths, &mut texts);
         if ex.latent.is_some() {
             latent_rows.push(String::new());
+        }
+        if ex.conditional {
+            conditional_rows.push(String::new());
         }
         let wn: Vec<&str> = ex.why_not.iter().map(|m| m.rule).collect();
         for r in &x.why_not {
@@ -326,6 +353,9 @@ fn run(case: &Case) -> Result<(), String> {
             if r.latent.is_some() {
                 latent_rows.push(key.clone());
             }
+            if r.conditional {
+                conditional_rows.push(key.clone());
+            }
             collect(&r.paths, &key, &mut paths, &mut texts);
         }
         let light = e.what_can_summary(pid, q.action.as_deref());
@@ -349,6 +379,13 @@ fn run(case: &Case) -> Result<(), String> {
             if names.contains(r) {
                 return Err(format!("reaches {r} but should not: {:?}", paths.get(r)));
             }
+        }
+    }
+    if let Some(want) = &x.conditional_rows {
+        if *want != conditional_rows {
+            return Err(format!(
+                "conditional rows: expected {want:?}, got {conditional_rows:?}"
+            ));
         }
     }
     if let Some(want) = &x.latent_rows {

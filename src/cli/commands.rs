@@ -109,6 +109,7 @@ pub fn open_with(
             source: crate::source::Source::Assumed,
             assumed: true,
             tenure: Default::default(),
+            parsed: None,
         })
         .collect::<Vec<_>>();
     let mut revoked = Vec::new();
@@ -178,6 +179,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         crate::engine::set_default_kept_budget(mb.saturating_mul(1 << 20));
     }
     crate::engine::set_default_latent(cli.latent.mode());
+    crate::engine::set_default_assume_condition(cli.assume_condition);
     let Some(cmd) = &cli.command else {
         return match &cli.diff {
             Some(paths) => diff_tui(cli, paths),

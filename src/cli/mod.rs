@@ -60,6 +60,11 @@ pub struct Cli {
     /// latent paths alone). For who-can, what-can, explain, matrix, diff and the TUI.
     #[arg(long, global = true, value_enum, default_value = "include")]
     pub latent: LatentArg,
+    /// ABAC conditions reach cannot decide offline (a container name, a blob path or tag):
+    /// shown as conditional and counted (default), or assumed to hold (true) or to fail
+    /// (false: such paths are left out).
+    #[arg(long, global = true, value_name = "true|false")]
+    pub assume_condition: Option<bool>,
     /// Show stable pseudonyms (user-07, group-03, sp-01, sub-1, tenant-1) instead of the names
     /// of users, groups, service principals, subscriptions and tenants. Secrets are always
     /// redacted.

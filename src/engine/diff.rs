@@ -243,6 +243,7 @@ mod tests {
                 source: crate::source::Source::Assumed,
                 assumed: false,
                 tenure: Default::default(),
+                parsed: None,
             }],
             &revoked,
         );

@@ -23,6 +23,10 @@ pub struct Step {
     /// When the eligibility (or PIM activation) this step stands on ends, as exported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// What the assignment's ABAC condition requires of the request, when reach cannot decide
+    /// it offline (RBAC-CONDITION): the step holds only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional: Option<String>,
 }
 
 /// A path from a principal to a resource action, principal first.
@@ -41,6 +45,9 @@ pub struct AccessPath {
     /// The end of the eligibility a latent path stands on, as exported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// The path holds only if this ABAC requirement is met (RBAC-CONDITION).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -75,6 +82,9 @@ pub struct PrincipalAccess {
     /// Reached by latent paths only (`eligible`): the principal has to activate a role first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latent: Option<&'static str>,
+    /// Reached only by paths an ABAC condition makes conditional.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -92,6 +102,9 @@ pub struct Reached {
     /// Reached by latent paths only (`eligible`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latent: Option<&'static str>,
+    /// Reached only through an assignment whose ABAC condition reach cannot decide.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -121,6 +134,9 @@ pub struct ResourceAccess {
     /// Reached by latent paths only (`eligible`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latent: Option<&'static str>,
+    /// Reached only by conditional paths (RBAC-CONDITION).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -151,6 +167,9 @@ pub struct Explanation {
     /// Allowed by latent paths only (`eligible`): after the principal activates a role.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latent: Option<&'static str>,
+    /// Allowed only if an ABAC condition's requirement is met (RBAC-CONDITION).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
     pub paths: Vec<AccessPath>,
     #[serde(skip_serializing_if = "is_zero")]
     pub more_paths: usize,

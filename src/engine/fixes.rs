@@ -144,6 +144,7 @@ impl Engine {
                 source: Source::Rule,
                 assumed: true,
                 tenure: Default::default(),
+                parsed: None,
             }];
             let mut check = Search::new(m, g, &extra, &none, 2).for_principal(p);
             if !check.holders(s, action).contains_key(&p) {

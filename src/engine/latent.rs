@@ -49,8 +49,14 @@ impl Engine {
         self.model.assignments.iter().any(|a| a.latent().is_some())
     }
 
-    /// A light search of standing access only (no kept answers: those hold both kinds).
-    pub(super) fn standing_search(&self) -> Search<'_> {
+    /// Whether any assignment carries an ABAC condition.
+    pub fn has_conditions(&self) -> bool {
+        self.model.assignments.iter().any(|a| a.condition.is_some())
+    }
+
+    /// A light search without latent (or without conditional) access (no kept answers: those
+    /// hold every kind).
+    pub(super) fn settle_search(&self, what: Settle) -> Search<'_> {
         let mut search = Search::new(
             &self.model,
             &self.graph,
@@ -59,9 +65,22 @@ impl Engine {
             1,
         );
         search.light = true;
-        search.no_latent = true;
+        search.no_latent = what == Settle::Latent || self.latent == Latent::Exclude;
+        search.conditions = match what {
+            Settle::Conditional => Some(false),
+            Settle::Latent => self.assume_condition,
+        };
         search
     }
+}
+
+/// Which kind of access a settling search leaves out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Settle {
+    /// PIM eligibilities: does the principal hold it standing?
+    Latent,
+    /// Paths an undecided ABAC condition makes conditional: does it hold it unconditionally?
+    Conditional,
 }
 
 /// Settles whether a principal reaches goals by standing access: asked only for principals
@@ -71,16 +90,23 @@ pub(super) struct Standing<'e> {
 }
 
 impl<'e> Standing<'e> {
-    pub fn new(e: &'e Engine) -> Self {
+    pub fn new(e: &'e Engine, what: Settle) -> Self {
         Standing {
-            search: e.has_latent().then(|| e.standing_search()),
+            search: Self::needed(e, what).then(|| e.settle_search(what)),
         }
     }
 
-    /// For one principal's questions: a search of its own standing access only.
-    pub fn for_principal(e: &'e Engine, p: PrincipalId) -> Self {
+    /// For one principal's questions: a search of its own access only.
+    pub fn for_principal(e: &'e Engine, p: PrincipalId, what: Settle) -> Self {
         Standing {
-            search: e.has_latent().then(|| e.standing_search().for_principal(p)),
+            search: Self::needed(e, what).then(|| e.settle_search(what).for_principal(p)),
+        }
+    }
+
+    fn needed(e: &Engine, what: Settle) -> bool {
+        match what {
+            Settle::Latent => e.has_latent(),
+            Settle::Conditional => e.has_conditions(),
         }
     }
 

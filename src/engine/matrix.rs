@@ -24,6 +24,9 @@ pub struct Cell {
     /// Reached by latent paths only (`eligible`): after activating a role.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latent: Option<&'static str>,
+    /// Reached only if an ABAC condition's requirement is met (counted as allowed).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -104,6 +107,7 @@ impl Engine {
                             class,
                             actions: reach.actions.clone(),
                             latent: reach.latent,
+                            conditional: reach.conditional,
                         },
                     );
                 }

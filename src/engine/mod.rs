@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod assign_cmd;
+mod conditions;
 mod coverage;
 pub mod diff;
 pub mod explain;
@@ -59,6 +60,27 @@ pub fn set_default_latent(l: Latent) {
 
 static DEFAULT_LATENT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
+/// What every engine made from now on assumes of undecided ABAC conditions (the CLI's
+/// `--assume-condition`).
+pub fn set_default_assume_condition(c: Option<bool>) {
+    let v = match c {
+        None => 0,
+        Some(true) => 1,
+        Some(false) => 2,
+    };
+    DEFAULT_CONDITION.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+static DEFAULT_CONDITION: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+fn default_assume_condition() -> Option<bool> {
+    match DEFAULT_CONDITION.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => Some(true),
+        2 => Some(false),
+        _ => None,
+    }
+}
+
 fn default_latent() -> Latent {
     match DEFAULT_LATENT.load(std::sync::atomic::Ordering::Relaxed) {
         1 => Latent::Exclude,
@@ -83,6 +105,9 @@ pub struct Engine {
     pub max_paths: usize,
     /// Which access answers count (`--latent`): standing and latent by default.
     pub latent: Latent,
+    /// ABAC conditions reach cannot decide (`--assume-condition`): shown as conditional
+    /// (None, the default), assumed met, or assumed failed.
+    pub assume_condition: Option<bool>,
 }
 
 impl Engine {
@@ -96,7 +121,7 @@ impl Engine {
             !model
                 .assignments
                 .iter()
-                .any(|a| a.assumed || a.latent().is_some()),
+                .any(|a| a.assumed || a.latent().is_some() || a.condition.is_some()),
         );
         Engine {
             model: Arc::new(model),
@@ -108,6 +133,7 @@ impl Engine {
             no_revoked: HashSet::new(),
             max_paths: DEFAULT_MAX_PATHS,
             latent: default_latent(),
+            assume_condition: default_assume_condition(),
         }
     }
 
@@ -124,6 +150,7 @@ impl Engine {
             name_rank: self.name_rank.clone(),
             max_paths: self.max_paths,
             latent: self.latent,
+            assume_condition: self.assume_condition,
         }
     }
 
@@ -140,13 +167,15 @@ impl Engine {
     }
 
     fn search(&self) -> Search<'_> {
-        Search::new(
+        let mut s = Search::new(
             &self.model,
             &self.graph,
             &self.no_extra,
             &self.no_revoked,
             self.max_paths.max(1) * 4,
-        )
+        );
+        s.conditions = self.assume_condition;
+        s
     }
 
     /// Existence only: one path per principal, no step texts (see `Search::light`).
@@ -159,6 +188,7 @@ impl Engine {
             1,
         );
         search.light = true;
+        search.conditions = self.assume_condition;
         search.sharing(&self.shared)
     }
 
@@ -257,7 +287,8 @@ impl Engine {
         let ops = self.ops_for(s, op)?;
         let mut search = self.search();
         search.no_latent = latent == Latent::Exclude;
-        type Row = (Vec<String>, Vec<AccessPath>, usize, bool);
+        // operations, paths, paths left out, a standing path found, an unconditional one
+        type Row = (Vec<String>, Vec<AccessPath>, usize, bool, bool);
         let mut per: std::collections::BTreeMap<PrincipalId, Row> = Default::default();
         let mut at_least = false;
         for (label, action) in &ops {
@@ -270,15 +301,29 @@ impl Engine {
                 e.1.extend(set.paths.iter().map(|r| to_path(r, tag.clone())));
                 e.2 += set.more;
                 e.3 |= set.paths.iter().any(|r| r.latent().is_none());
+                e.4 |= set.paths.iter().any(|r| r.conditional().is_none());
             }
         }
         let goals: Vec<(ScopeId, &str)> = ops.iter().map(|(_, a)| (s, a.as_str())).collect();
-        let mut standing = latent::Standing::new(self);
+        let mut standing = latent::Standing::new(self, latent::Settle::Latent);
+        let mut unconditional = latent::Standing::new(self, latent::Settle::Conditional);
+        let mut moot: Vec<String> = Vec::new();
         let mut principals: Vec<PrincipalAccess> = per
             .into_iter()
-            .map(|(p, (actions, paths, more, found))| {
+            .map(|(p, (actions, paths, more, found, free))| {
                 let kind = paths.iter().find_map(|x| x.latent);
                 let mark = latent::row_mark(found, kind, || standing.holds(p, &goals));
+                let cond = paths.iter().any(|x| x.conditional.is_some());
+                let conditional = latent::row_mark(free, cond.then_some("conditional"), || {
+                    unconditional.holds(p, &goals)
+                })
+                .is_some();
+                if cond && !conditional {
+                    moot.push(format!(
+                        "{}: an ABAC condition on one of its assignments does not limit it here: also granted unconditionally",
+                        self.model.principal(p).name
+                    ));
+                }
                 let mut pa = self.principal_access(
                     p,
                     if ops.len() > 1 { actions } else { Vec::new() },
@@ -286,12 +331,14 @@ impl Engine {
                     more,
                 );
                 pa.latent = mark;
+                pa.conditional = conditional;
                 pa
             })
             .filter(|pa| latent != Latent::Only || pa.latent.is_some())
             .collect();
         principals.sort_by(principal_order);
         let mut notes = self.membership_notes(principals.iter().map(|p| p.principal.pid));
+        notes.extend(moot);
         let pids: Vec<PrincipalId> = principals.iter().map(|p| p.principal.pid).collect();
         notes.extend(self.collect_notes(s, &pids));
         notes.extend(at_least.then(at_least_note));
@@ -327,7 +374,8 @@ impl Engine {
         let ops = self.ops_for(s, op)?;
         // operations are independent goals: one light search each, on all cores; per
         // principal: whether an assumption is on the way, and the latent kind of its path
-        type Found = (PrincipalId, bool, Option<&'static str>);
+        // and whether its path is conditional
+        type Found = (PrincipalId, bool, Option<&'static str>, bool);
         let one = |action: &str| -> Vec<Found> {
             let mut search = self.light_search();
             search.no_latent = latent == Latent::Exclude;
@@ -341,20 +389,21 @@ impl Engine {
                         *p,
                         set.paths.iter().any(|r| r.assumed()),
                         kind.filter(|_| !standing),
+                        !set.paths.iter().any(|r| r.conditional().is_none()),
                     )
                 })
                 .collect()
         };
         let found = crate::par::map(&ops, None, |(_, action)| one(action));
-        // per principal: a bit per operation (who-can lists at most a few dozen) and whether
-        // an assumption is on the way
-        // per principal: the operations, an assumption on the way, a standing path found, the
-        // latent kind of one
-        type Row = (Vec<usize>, bool, bool, Option<&'static str>);
-        let mut per: Vec<Row> = vec![(Vec::new(), false, false, None); self.model.principals.len()];
+        // per principal: the operations (who-can lists at most a few dozen), an assumption on
+        // the way, a standing path found, the latent kind of one, an unconditional path found,
+        // a conditional one
+        type Row = (Vec<usize>, bool, bool, Option<&'static str>, bool, bool);
+        let mut per: Vec<Row> =
+            vec![(Vec::new(), false, false, None, false, false); self.model.principals.len()];
         let mut reached: Vec<PrincipalId> = Vec::new();
         for (i, ((_, action), holders)) in ops.iter().zip(found).enumerate() {
-            for (p, assumed, kind) in holders.unwrap_or_else(|| one(action)) {
+            for (p, assumed, kind, cond) in holders.unwrap_or_else(|| one(action)) {
                 let Some(e) = per.get_mut(p.0 as usize) else {
                     continue;
                 };
@@ -365,10 +414,13 @@ impl Engine {
                 e.1 |= assumed;
                 e.2 |= kind.is_none();
                 e.3 = e.3.or(kind);
+                e.4 |= !cond;
+                e.5 |= cond;
             }
         }
         let goals: Vec<(ScopeId, &str)> = ops.iter().map(|(_, a)| (s, a.as_str())).collect();
-        let mut standing = latent::Standing::new(self);
+        let mut standing = latent::Standing::new(self, latent::Settle::Latent);
+        let mut unconditional = latent::Standing::new(self, latent::Settle::Conditional);
         // by name, case-insensitively, then id: ranks made once per engine
         let rank = self.name_rank();
         reached.sort_unstable_by_key(|p| rank.get(p.0 as usize).copied().unwrap_or(u32::MAX));
@@ -376,7 +428,7 @@ impl Engine {
             .into_iter()
             .map(|p| {
                 // `reached` holds only principals found in `per` above
-                let (idx, assumed, found, kind) = per
+                let (idx, assumed, found, kind, free, cond) = per
                     .get_mut(p.0 as usize)
                     .map(std::mem::take)
                     .unwrap_or_default();
@@ -388,6 +440,10 @@ impl Engine {
                         .collect(),
                     assumed,
                     latent: latent::row_mark(found, kind, || standing.holds(p, &goals)),
+                    conditional: latent::row_mark(free, cond.then_some("conditional"), || {
+                        unconditional.holds(p, &goals)
+                    })
+                    .is_some(),
                 }
             })
             .filter(|r| latent != Latent::Only || r.latent.is_some())
@@ -433,6 +489,7 @@ impl Engine {
             paths,
             more_paths: more + extra,
             latent: None,
+            conditional: false,
         }
     }
 
@@ -474,7 +531,9 @@ impl Engine {
             search.cap = 1;
             search.light = true;
         }
-        let mut standing = latent::Standing::for_principal(self, p);
+        let mut standing = latent::Standing::for_principal(self, p, latent::Settle::Latent);
+        let mut unconditional =
+            latent::Standing::for_principal(self, p, latent::Settle::Conditional);
         let mut resources = Vec::new();
         let mut at_least = false;
         for s in self.model.scope_ids() {
@@ -502,12 +561,15 @@ impl Engine {
             let mut assumed = false;
             let mut found = false;
             let mut kind = None;
+            let (mut free, mut cond) = (false, false);
             for (label, action) in &ops {
                 let h = search.holders(s, action);
                 if let Some(set) = h.get(&p) {
                     assumed |= set.paths.iter().any(|r| r.assumed());
                     found |= set.paths.iter().any(|r| r.latent().is_none());
                     kind = kind.or_else(|| set.paths.iter().find_map(|r| r.latent()));
+                    free |= set.paths.iter().any(|r| r.conditional().is_none());
+                    cond |= set.paths.iter().any(|r| r.conditional().is_some());
                     actions.push(label.clone());
                     let tag = (ops.len() > 1).then(|| label.clone());
                     paths.extend(set.paths.iter().map(|r| to_path(r, tag.clone())));
@@ -523,6 +585,10 @@ impl Engine {
             if latent == Latent::Only && mark.is_none() {
                 continue;
             }
+            let conditional = latent::row_mark(free, cond.then_some("conditional"), || {
+                unconditional.holds(p, &goals)
+            })
+            .is_some();
             if light {
                 paths.clear();
                 more = 0;
@@ -537,6 +603,7 @@ impl Engine {
                 more_paths: more,
                 assumed,
                 latent: mark,
+                conditional,
             });
         }
         let mut notes = self.principal_notes(p);
@@ -564,9 +631,16 @@ impl Engine {
         let mut set: PathSet = h.get(&p).cloned().unwrap_or_default();
         let found = set.paths.iter().any(|r| r.latent().is_none());
         let kind = set.paths.iter().find_map(|r| r.latent());
+        let goal = [(s, action.as_str())];
         let mark = latent::row_mark(found, kind, || {
-            latent::Standing::for_principal(self, p).holds(p, &[(s, action.as_str())])
+            latent::Standing::for_principal(self, p, latent::Settle::Latent).holds(p, &goal)
         });
+        let free = set.paths.iter().any(|r| r.conditional().is_none());
+        let cond = set.paths.iter().any(|r| r.conditional().is_some());
+        let conditional = latent::row_mark(free, cond.then_some("conditional"), || {
+            latent::Standing::for_principal(self, p, latent::Settle::Conditional).holds(p, &goal)
+        })
+        .is_some();
         if latent == Latent::Only {
             // latent access alone: a principal that also holds it standing has none to show
             if mark.is_none() {
@@ -603,6 +677,7 @@ impl Engine {
             action,
             allowed,
             latent: mark.filter(|_| allowed),
+            conditional: conditional && allowed,
             paths,
             more_paths: more,
             why_not,
@@ -691,6 +766,7 @@ pub(crate) fn to_path(r: &RawPath, action: Option<String>) -> AccessPath {
         assumed: r.assumed(),
         latent: r.latent(),
         until: r.steps.iter().find_map(|s| s.until.clone()),
+        conditional: r.conditional().map(str::to_string),
     }
 }
 

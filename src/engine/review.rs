@@ -107,6 +107,9 @@ pub struct Reach {
     /// Reached by latent paths only (`eligible`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latent: Option<&'static str>,
+    /// Reached only by conditional paths (RBAC-CONDITION).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
     /// Paths the query left out (then `paths` may not show every kind of access).
     #[serde(skip)]
     pub more_paths: usize,
@@ -214,6 +217,7 @@ pub fn summarise(w: &WhoCan, hops: &HopIndex, single_op: Option<&str>) -> Vec<Re
                 via,
                 paths: pa.paths.clone(),
                 latent: pa.latent,
+                conditional: pa.conditional,
                 more_paths: pa.more_paths,
             }
         })

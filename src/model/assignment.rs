@@ -17,6 +17,8 @@ pub struct Assignment {
     pub assumed: bool,
     /// Standing, or what Privileged Identity Management says of it.
     pub tenure: Tenure,
+    /// `condition`, parsed (RBAC-CONDITION); Err: not understood (why).
+    pub parsed: Option<std::sync::Arc<Result<super::condition::Condition, String>>>,
 }
 
 /// How an assignment holds (PIM schedule instances, ARM 2020-10-01).

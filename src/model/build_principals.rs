@@ -419,6 +419,26 @@ impl Builder {
                     }
                 }
             };
+            let parsed = condition.as_deref().map(|c| {
+                let r = super::condition::parse(c).map_err(|e| e.to_string());
+                if let Err(e) = &r {
+                    let msg = format!(
+                        "the condition on {}'s {} assignment on {} is not understood ({}): its paths are shown as conditional (condition not understood), never as plain access",
+                        show(&self.m.principal(principal).name),
+                        show(&self.m.role(role).name),
+                        show(&self.m.scope_label(scope)),
+                        show(e)
+                    );
+                    self.finding(
+                        "RBAC-CONDITION",
+                        Severity::Warning,
+                        msg,
+                        a.principal_id.clone(),
+                        a.source.clone(),
+                    );
+                }
+                std::sync::Arc::new(r)
+            });
             self.m.assignments.push(Assignment {
                 principal,
                 role,
@@ -427,6 +447,7 @@ impl Builder {
                 source: a.source.clone(),
                 assumed: false,
                 tenure,
+                parsed,
             });
         }
     }

@@ -18,6 +18,14 @@ fn rows(m: &Matrix, collapse: bool) -> Vec<&MatrixRow> {
 }
 
 fn cell_text(m: &Matrix, r: &MatrixRow, reference: &str, ascii: bool) -> String {
+    let mut t = cell_base(m, r, reference, ascii);
+    if r.cells.get(reference).is_some_and(|c| c.conditional) {
+        t.push('?');
+    }
+    t
+}
+
+fn cell_base(m: &Matrix, r: &MatrixRow, reference: &str, ascii: bool) -> String {
     match r.cells.get(reference) {
         None => ".".into(),
         Some(c) if c.latent.is_some() && m.action.is_some() => "e".into(),
@@ -46,6 +54,12 @@ pub fn text(m: &Matrix, collapse: bool) -> String {
         None => out.push_str(
             "Access matrix: strongest access (W write, S secrets, U use, R read, . none)\n",
         ),
+    }
+    if m.principals
+        .iter()
+        .any(|r| r.cells.values().any(|c| c.conditional))
+    {
+        out.push_str("  ? after a cell: only if the request meets an ABAC condition\n");
     }
     if m.principals
         .iter()
@@ -121,6 +135,9 @@ pub fn csv(m: &Matrix, collapse: bool) -> String {
                 });
                 if let Some(l) = c.latent {
                     out.push_str(&format!(" ({l})"));
+                }
+                if c.conditional {
+                    out.push_str(" (conditional)");
                 }
             }
         }

@@ -59,6 +59,9 @@ pub(crate) fn path_lines(out: &mut String, i: usize, p: &AccessPath) {
     if p.assumed {
         marks.push_str(" [assumed]");
     }
+    if let Some(c) = &p.conditional {
+        marks.push_str(&format!(" [conditional: {}]", show(c)));
+    }
     if let Some(l) = p.latent {
         marks.push_str(&format!(" [{l}"));
         if let Some(u) = &p.until {
@@ -96,6 +99,9 @@ fn principal_block(out: &mut String, pa: &PrincipalAccess) {
     }
     if let Some(l) = pa.latent {
         let _ = write!(out, "  [{l} only: must activate first]");
+    }
+    if pa.conditional {
+        let _ = write!(out, "  [conditional]");
     }
     out.push('\n');
     for (i, p) in pa.paths.iter().enumerate() {
@@ -139,6 +145,7 @@ fn resource_block(out: &mut String, r: &ResourceAccess) {
         r.latent
             .map(|l| format!("  [{l} only: must activate first]"))
             .unwrap_or_default()
+            + if r.conditional { "  [conditional]" } else { "" }
     );
     for (i, p) in r.paths.iter().enumerate() {
         path_lines(out, i, p);
@@ -172,11 +179,14 @@ pub fn what_can(w: &WhatCan) -> String {
 
 pub fn explain(e: &Explanation) -> String {
     let mut out = String::new();
-    let verdict = match (e.allowed, e.latent) {
+    let mut verdict = match (e.allowed, e.latent) {
         (true, Some(l)) => format!("YES, {l} only (after activating)"),
         (true, None) => "YES".to_string(),
         (false, _) => "NO".to_string(),
     };
+    if e.conditional {
+        verdict.push_str(", if the request meets a condition");
+    }
     let _ = writeln!(
         out,
         "{verdict}: {} → {} {}",

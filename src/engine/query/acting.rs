@@ -39,6 +39,7 @@ impl<'a> Search<'a> {
             link: None,
             latent: None,
             until: None,
+            conditional: None,
         };
         let mut actors = Vec::new();
         for (actor, mut combos) in self.conjoin(&reqs) {
@@ -203,6 +204,7 @@ impl<'a> Search<'a> {
                         link: None,
                         latent: None,
                         until: None,
+                        conditional: None,
                     });
                     // kept by the engine (light): one chain per actor, no step
                     if let Some(kept) = self.kept_edge(ident, k, e) {

@@ -59,7 +59,10 @@ impl<'a> Search<'a> {
                         let mut steps = self.membership_steps(&path_nodes, &idx);
                         steps.extend(tail.iter().cloned());
                         steps
-                    } else if tail.iter().any(|t| t.assumed || t.latent.is_some()) {
+                    } else if tail
+                        .iter()
+                        .any(|t| t.assumed || t.latent.is_some() || t.conditional.is_some())
+                    {
                         tail.clone()
                     } else {
                         Vec::new()
@@ -187,6 +190,7 @@ impl<'a> Search<'a> {
                     link: Some(crate::model::Link::Membership { member, group }),
                     latent: None,
                     until: None,
+                    conditional: None,
                 }
             })
             .collect()

@@ -10,6 +10,7 @@
 mod acting;
 mod groups;
 mod kept;
+use super::conditions::Effect;
 use super::explain::Step;
 use super::graph::{AccessGraph, GrantKind};
 use super::shared::{Chains, Shared};
@@ -28,6 +29,11 @@ pub(crate) struct RawPath {
 impl RawPath {
     pub fn assumed(&self) -> bool {
         self.steps.iter().any(|s| s.assumed)
+    }
+
+    /// The first conditional step's requirement, if the path has one.
+    pub fn conditional(&self) -> Option<&str> {
+        self.steps.iter().find_map(|s| s.conditional.as_deref())
     }
 
     /// The first latent step's kind (`eligible`), if the path has one.
@@ -111,6 +117,9 @@ pub(crate) struct Search<'a> {
     edge_memo: HashMap<(PrincipalId, usize), Arc<EdgeActors>>,
     /// Standing access only: PIM eligibilities are left out (`--latent exclude`).
     pub no_latent: bool,
+    /// ABAC conditions reach cannot decide: shown as conditional (None), assumed met
+    /// (`--assume-condition true`) or assumed failed (`false`: such paths are left out).
+    pub conditions: Option<bool>,
 }
 
 impl<'a> Search<'a> {
@@ -142,6 +151,7 @@ impl<'a> Search<'a> {
             prev: HashMap::new(),
             edge_memo: HashMap::new(),
             no_latent: false,
+            conditions: None,
         }
     }
 
@@ -366,10 +376,21 @@ impl<'a> Search<'a> {
             let Some(Some(Some(pattern))) = by_role.get(r) else {
                 continue;
             };
+            // the step is RBAC-CONDITION's when the condition decides it (RBAC-SCOPE's otherwise)
+            let (note, conditional, by_condition) =
+                match crate::engine::conditions::effect(asg, action) {
+                    Effect::Free(note) => (note, None, false),
+                    Effect::Denied => continue,
+                    Effect::Conditional(req) => match self.conditions {
+                        Some(false) => continue,
+                        Some(true) => (Some(format!("condition assumed met: {req}")), None, true),
+                        None => (Some(format!("conditional: {req}")), Some(req), true),
+                    },
+                };
             // existence only (light): a step text is kept only when it is assumed or latent,
             // which the answer marks
             let latent = asg.latent();
-            let tail = if self.light && !asg.assumed && latent.is_none() {
+            let tail = if self.light && !asg.assumed && latent.is_none() && conditional.is_none() {
                 Vec::new()
             } else {
                 let until = match &asg.tenure {
@@ -379,12 +400,15 @@ impl<'a> Search<'a> {
                 let mut tail = vec![Step {
                     rule: if latent.is_some() {
                         "RBAC-PIM-ELIGIBLE"
+                    } else if by_condition {
+                        "RBAC-CONDITION"
                     } else {
                         "RBAC-SCOPE"
                     },
-                    text: scope_text(m, asg, s, action, pattern),
+                    text: scope_text(m, asg, s, action, pattern, note.as_deref()),
                     latent,
                     until,
+                    conditional,
                     source: asg.source.clone(),
                     assumed: asg.assumed,
                     link: (!asg.assumed && i != usize::MAX)
@@ -438,6 +462,7 @@ impl<'a> Search<'a> {
                     link: None,
                     latent: None,
                     until: None,
+                    conditional: None,
                 }];
                 tail.extend(self.notes(s, action));
                 tail
@@ -474,6 +499,7 @@ impl<'a> Search<'a> {
                 link: None,
                 latent: None,
                 until: None,
+                conditional: None,
             })
             .collect()
     }
@@ -541,6 +567,7 @@ impl<'a> Search<'a> {
                 link: None,
                 latent: None,
                 until: None,
+                conditional: None,
             };
             for (p, combos) in self.conjoin(&reqs) {
                 if self.full(out, p, combos.len()) {
@@ -601,7 +628,14 @@ impl Seen {
 }
 
 /// "ml-team holds AzureML Data Scientist on ws-main, inherited by ep-fraud; it grants …/score/action via 'workspaces/*/action'"
-fn scope_text(m: &Model, a: &Assignment, s: ScopeId, action: &str, pattern: &str) -> String {
+fn scope_text(
+    m: &Model,
+    a: &Assignment,
+    s: ScopeId,
+    action: &str,
+    pattern: &str,
+    condition: Option<&str>,
+) -> String {
     let role = m.role(a.role);
     let at = m.scope(a.scope);
     let holds = match &a.tenure {
@@ -625,8 +659,8 @@ fn scope_text(m: &Model, a: &Assignment, s: ScopeId, action: &str, pattern: &str
             short_action(pattern)
         ));
     }
-    if a.condition.is_some() {
-        t.push_str(" (conditional, not evaluated)");
+    if let Some(c) = condition {
+        t.push_str(&format!(" ({c})"));
     }
     match &a.tenure {
         Tenure::Standing => {}

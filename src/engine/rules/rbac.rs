@@ -59,6 +59,14 @@ pub const RULES: &[Rule] = &[
         apply: none,
     },
     Rule {
+        id: "RBAC-CONDITION",
+        summary: "An ABAC condition on a role assignment restricts only the actions its ActionMatches name; reach decides it offline where it can and shows the rest as a requirement",
+        detail: "A role assignment's condition (conditionVersion 2.0) is a conjunction of clauses '(!(ActionMatches{…}) OR expression)': an action no clause names is not restricted (said in the step). Where the exports decide the expression, the path is kept or dropped; where the request decides it (a container name, a blob path or index tag, the network, the time), the path is conditional and its step says the requirement in words ('only in container raw'). Another assignment granting the same action without a condition makes the condition moot (noted). A condition reach cannot parse is a warning finding and its paths are 'conditional (condition not understood)', never plain access. --assume-condition true|false shows the world where every undecided condition holds, or fails.",
+        seed: SEED_RBAC,
+        lint: false,
+        apply: none,
+    },
+    Rule {
         id: "RBAC-PIM-STANDING",
         summary: "A standing Owner, User Access Administrator or RBAC Administrator at subscription or management group scope defeats the same principal's PIM eligibility",
         detail: "When a principal is PIM-eligible for a privileged role (Owner, User Access Administrator, Role Based Access Control Administrator) and also holds it as a standing role assignment at subscription or management-group scope, the standing assignment gives it all the time what PIM was meant to give on request, with approval and an end date. Remove the standing assignment, or make it eligible.",

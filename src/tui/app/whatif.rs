@@ -29,6 +29,7 @@ impl Assumption {
             source: crate::source::Source::Assumed,
             assumed: true,
             tenure: Default::default(),
+            parsed: None,
         })
     }
 }

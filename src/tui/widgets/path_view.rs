@@ -26,6 +26,8 @@ pub struct PathView {
     /// Latent access (`eligible`), with when it ends.
     pub latent: Option<&'static str>,
     pub until: Option<String>,
+    /// The ABAC requirement the path holds under (RBAC-CONDITION).
+    pub conditional: Option<String>,
     pub steps: Vec<StepView>,
 }
 
@@ -35,6 +37,7 @@ impl PathView {
             action: p.action.as_deref().map(|a| show(a).into_owned()),
             assumed: p.assumed,
             latent: p.latent,
+            conditional: p.conditional.as_deref().map(|c| show(c).into_owned()),
             until: p
                 .until
                 .as_deref()
@@ -82,6 +85,9 @@ impl PathView {
         }
         if self.assumed {
             h.push_str(" [assumed]");
+        }
+        if let Some(c) = &self.conditional {
+            h.push_str(&format!(" [conditional: {c}]"));
         }
         if let Some(l) = self.latent {
             h.push_str(&format!(" [{l}"));

@@ -1,0 +1,46 @@
+//! RBAC-CONDITION: what a role assignment's ABAC condition does to one action, decided offline
+//! where the exports decide it (`model::condition`), kept as a requirement in words where the
+//! request decides it (a container name, a blob path or tag, the network it comes from).
+
+use crate::model::condition::{names, Attr, Source, Verdict};
+use crate::model::Assignment;
+
+/// How a condition bears on one action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// No condition, or one that does not limit this action (the note says why, when there is
+    /// a condition).
+    Free(Option<String>),
+    /// Holds only if the request meets this requirement.
+    Conditional(String),
+    /// The condition rules the action out, whatever the request.
+    Denied,
+}
+
+/// What reach knows of a request offline: a plain action has no sub-operation; nothing else.
+fn known(attr: &Attr) -> Option<Vec<crate::model::condition::Value>> {
+    attr.is(Source::Request, names::SUB_OPERATION)
+        .then(Vec::new)
+}
+
+pub fn effect(a: &Assignment, action: &str) -> Effect {
+    let Some(parsed) = &a.parsed else {
+        return Effect::Free(None);
+    };
+    let c = match parsed.as_ref() {
+        Ok(c) => c,
+        Err(_) => return Effect::Conditional("condition not understood".to_string()),
+    };
+    if !c.restricts(action) {
+        return Effect::Free(Some(
+            "its condition restricts other actions, not this one".to_string(),
+        ));
+    }
+    match c.evaluate(action, &known) {
+        Verdict::Allowed => Effect::Free(Some(
+            "its condition allows this action whatever the request".to_string(),
+        )),
+        Verdict::Denied => Effect::Denied,
+        Verdict::Requires(r) => Effect::Conditional(r.to_string()),
+    }
+}
