@@ -143,7 +143,8 @@ fn draw_too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-/// Status line segments, most important first: what-if, the diff, load errors, findings,
+/// Status line segments, most important first: `INCOMPLETE` (input dropped while loading),
+/// what-if, the diff, load errors, findings,
 /// masking, the saved file, watching, the action, then the project (cut from the left) and
 /// the counts. A segment shows whole or not at all; the project gives up its start first.
 fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -157,6 +158,19 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut put = |text: &str, style: Style, buf: &mut Buffer| line.put(text, style, buf);
     let base = theme.status();
     let strong = base.add_modifier(Modifier::BOLD);
+    if !app.incomplete.is_empty() {
+        // input was dropped (a file over a limit, unreadable, not parsed…): answers may miss
+        // access. Every load error is part of it, so this replaces their count.
+        let t = format!(
+            " INCOMPLETE: {} (F)",
+            crate::load::incomplete::summary(&app.incomplete)
+        );
+        let short = format!(" INCOMPLETE ({})", app.incomplete.len());
+        let style = strong.patch(theme.message());
+        if !put(&t, style, buf).0 {
+            put(&short, style, buf);
+        }
+    }
     let n = app.assumptions.len();
     if n > 0 {
         let t = format!(" {} {n} assumed (X clears)", theme.glyphs.assumed);
@@ -180,7 +194,7 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         put(&t, strong, buf);
     }
     let errors = app.load_errors();
-    if errors > 0 {
+    if app.incomplete.is_empty() && errors > 0 {
         let t = format!(
             " {errors} load error{} (F)",
             if errors == 1 { "" } else { "s" }
