@@ -31,7 +31,7 @@ fn the_status_line_marks_a_file_skipped_over_the_size_limit() {
     };
     let line = status(&app_with(&limits, 100));
     assert!(
-        line.starts_with(" INCOMPLETE: 1 file skipped (size limit) (F)"),
+        line.starts_with(" INCOMPLETE: 1 file skipped (size limit) · 1 load error (F)"),
         "{line}"
     );
 }
@@ -48,6 +48,9 @@ fn a_narrow_status_line_keeps_a_short_marker() {
         max_file_bytes: 8 << 10,
         ..Limits::default()
     };
-    let line = status(&app_with(&limits, 30));
-    assert!(line.starts_with(" INCOMPLETE (1)"), "{line}");
+    let line = status(&app_with(&limits, 60));
+    assert!(
+        line.starts_with(" INCOMPLETE: 1 file · 1 load error (F)"),
+        "{line}"
+    );
 }

@@ -160,16 +160,23 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let strong = base.add_modifier(Modifier::BOLD);
     if !app.incomplete.is_empty() {
         // input was dropped (a file over a limit, unreadable, not parsed…): answers may miss
-        // access. Every load error is part of it, so this replaces their count.
+        // access. The load errors (F) follow.
         let t = format!(
-            " INCOMPLETE: {} (F)",
+            " INCOMPLETE: {}",
             crate::load::incomplete::summary(&app.incomplete)
         );
-        let short = format!(" INCOMPLETE ({})", app.incomplete.len());
+        let n = app.incomplete.len();
+        let medium = format!(" INCOMPLETE: {n} file{}", plural(n));
         let style = strong.patch(theme.message());
-        if !put(&t, style, buf).0 {
-            put(&short, style, buf);
-        }
+        // the whole marker when it leaves room for the rest (under --diff, for the diff's
+        // counts); else the count of files (F lists them), else the word alone
+        let room = put("", base, buf).1;
+        let reserve = if app.diff.is_some() { 80 } else { 45 };
+        let t = [(t, reserve), (medium, reserve / 2)]
+            .into_iter()
+            .find(|(t, rest)| width(t) + rest <= room)
+            .map_or_else(|| " INCOMPLETE".to_string(), |(t, _)| t);
+        put(&t, style, buf);
     }
     let n = app.assumptions.len();
     if n > 0 {
@@ -194,9 +201,14 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         put(&t, strong, buf);
     }
     let errors = app.load_errors();
-    if app.incomplete.is_empty() && errors > 0 {
+    if errors > 0 {
+        let lead = if app.incomplete.is_empty() {
+            String::new()
+        } else {
+            format!(" {sep}")
+        };
         let t = format!(
-            " {errors} load error{} (F)",
+            "{lead} {errors} load error{} (F)",
             if errors == 1 { "" } else { "s" }
         );
         put(&t, base.patch(theme.message()), buf);
