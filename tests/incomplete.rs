@@ -157,6 +157,60 @@ fn every_query_command_says_so_and_exits_3() {
         v["incomplete"][0]["file"],
         format!("{p}/azure/role-assignments.json")
     );
+    // formats with a place for it carry it there: Markdown as a quote, DOT and Mermaid as
+    // comments; CSV and SARIF (no place for it) on stderr
+    let firsts = [
+        (with(&["export", "--format", "markdown"]), "> INCOMPLETE: "),
+        (with(&["export", "--format", "dot"]), "// INCOMPLETE: "),
+        (with(&["export", "--format", "mermaid"]), "%% INCOMPLETE: "),
+        (
+            vec![
+                "diff",
+                &p,
+                &p,
+                "--max-file-size",
+                "8K",
+                "--format",
+                "markdown",
+            ],
+            "> INCOMPLETE: ",
+        ),
+    ];
+    for (args, first) in firsts {
+        let r = run(&args);
+        assert_eq!(r.code, Some(3), "{args:?}: {}", r.all());
+        assert!(r.stdout.starts_with(first), "{args:?}: {}", r.stdout);
+    }
+    for args in [
+        with(&["matrix", "--format", "csv"]),
+        vec![
+            "check",
+            &policy,
+            "-p",
+            &p,
+            "--max-file-size",
+            "8K",
+            "--format",
+            "sarif",
+        ],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, Some(3), "{args:?}: {}", r.all());
+        assert!(!r.stdout.contains("INCOMPLETE"), "{args:?}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("INCOMPLETE: 1 file skipped"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // `reach PATH` without a terminal (the summary) too
+    let r = run(&[&p, "--max-file-size", "8K"]);
+    assert_eq!(r.code, Some(3), "{}", r.all());
+    assert!(
+        r.stdout.starts_with("INCOMPLETE: 1 file skipped"),
+        "{}",
+        r.stdout
+    );
     // lint's answer is the list of problems itself: it exits 1 for them, as before
     let r = run(&["lint", "-p", &p, "--max-file-size", "8K"]);
     assert_eq!(r.code, Some(1), "{}", r.all());
