@@ -463,11 +463,18 @@ fn typed_entries_with_wrong_field_types_are_errors_naming_file_entry_and_field()
         ),
     ]);
     let p = d.path().to_str().unwrap();
-    // lint lists them and exits 1; a query prints every load error on stderr and answers
+    // lint lists them and exits 1; a query prints every load error on stderr and answers,
+    // saying the answer is incomplete (entries were not loaded: exit 3, issue 20)
     let lint = common::run(&["lint", "-p", p]);
     assert_eq!(lint.code, Some(1), "{}", lint.all());
     let r = common::run(&["what-can", "alice@contoso.example", "-p", p]);
-    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert_eq!(r.code, Some(3), "{}", r.all());
+    assert!(
+        r.stdout
+            .starts_with("INCOMPLETE: 2 files loaded in part (bad entries)"),
+        "{}",
+        r.stdout
+    );
     for want in [
         "rbac/assignments.json#0: expected a role assignment (az role assignment list -o json) at entry 0: field `principalId`: invalid type: integer `42`",
         "rbac/assignments.json#1: expected a role assignment (az role assignment list -o json) at entry 1: field `properties`: invalid type: a string, expected an object",

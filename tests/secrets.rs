@@ -102,7 +102,8 @@ fn check_no_canary(dir: &Path, args: &[&str], canaries: &[String]) -> bool {
             "reach {args:?} leaked {c}:\n{all}"
         );
     }
-    r.code == Some(0)
+    // 3: answered, but incomplete (the canary project has broken entries on purpose)
+    matches!(r.code, Some(0 | 3))
 }
 
 #[test]

@@ -136,5 +136,6 @@ fn mask_names_hides_every_real_name_in_the_diff_screens() {
     // the screens do show pseudonyms and the diff
     let all: String = screens.iter().map(|(_, s)| s.as_str()).collect();
     assert!(all.contains("user-") && all.contains("group-"));
-    assert!(all.contains("diff: ") && all.contains("- gone path 1"));
+    // (the counts in short at 80 columns: NEW's broken file puts INCOMPLETE first, issue 20)
+    assert!((all.contains("diff: ") || all.contains("diff +")) && all.contains("- gone path 1"));
 }

@@ -247,14 +247,18 @@ fn item_8_access_header_columns_position_and_natural_order() {
     assert_eq!(names, vec!["User1", "user2", "user10"]);
 }
 
-/// Item 9: at 80 columns the status line leads with load errors, then findings, then the
-/// project.
+/// Item 9: at 80 columns the status line leads with load errors (after the INCOMPLETE marker
+/// they imply), then findings, then the project.
 #[test]
 fn item_9_status_line_puts_errors_first() {
     let a = app(80, 24);
     let s = text(&a);
     let status = s.lines().next().unwrap();
-    assert!(status.starts_with(" 1 load error (F)"), "{status}");
+    // issue 20: the fixture's load error dropped input, so the INCOMPLETE marker leads
+    assert!(
+        status.starts_with(" INCOMPLETE: 1 file · 1 load error (F)"),
+        "{status}"
+    );
     assert!(status.contains("other finding"), "{status}");
     let hints = s.lines().last().unwrap();
     assert!(

@@ -66,11 +66,15 @@ pub(super) fn check(
     let e = open_with(project.path.as_deref(), cli.demo, false, whatif)?;
     let pol = policy::parse::resolve(&draft, &label, e.model()).map_err(|es| bad(&es))?;
     let report = policy::eval::evaluate(&e, &pol).map_err(|err| bad(&[err]))?;
+    let inc = super::commands::incomplete(&e);
+    let banner = |prefix: &str| crate::load::incomplete::banner(&inc, prefix);
     emit(&match format {
-        CheckFormat::Text => crate::report::policy::text(&report),
-        CheckFormat::Markdown => crate::report::policy::markdown(&report),
-        CheckFormat::Json => json::to_string(&report) + "\n",
+        CheckFormat::Text => banner("") + &crate::report::policy::text(&report),
+        CheckFormat::Markdown => banner("> ") + &crate::report::policy::markdown(&report),
+        CheckFormat::Json => json::to_string_noting(&report, &inc) + "\n",
         CheckFormat::Sarif => {
+            // SARIF's schema has no place for it: the banner goes to stderr
+            banner("").lines().for_each(super::exit::warn);
             let files = sarif::entry_files(sarif::report_sources(&report).into_iter());
             let loc = locator(project.path.as_deref(), cli.demo, files);
             let (rel, absolute) = relative_to_cwd(file);
@@ -82,11 +86,12 @@ pub(super) fn check(
             json::to_string(&sarif::check(&report, &loc, &uri)) + "\n"
         }
     });
-    Ok(if report.ok() {
+    let code = if report.ok() {
         exit::OK
     } else {
         exit::FINDINGS
-    })
+    };
+    Ok(exit::unless_incomplete(code, &inc))
 }
 
 /// `reach lint --format sarif`.

@@ -54,7 +54,7 @@ pub fn open_with(
         let p = path
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        load::load_path(&p, &Limits::default())
+        load::load_path(&p, &Limits::configured())
             .map_err(|e| Failure::usage(format!("reach: {e}")))?
     };
     let recognised = raw
@@ -157,23 +157,38 @@ pub(super) fn resolve_principal(e: &Engine, p: &str) -> Result<model::PrincipalI
         .map_err(lookup_err)
 }
 
-/// Print a result as JSON or as text.
+/// What loading `e`'s project dropped (`load::incomplete`): empty when it loaded whole.
+pub(super) fn incomplete(e: &Engine) -> Vec<load::Incomplete> {
+    load::incomplete::of_model(e.model())
+}
+
+/// The text banner an answer starts with when input was dropped (empty otherwise).
+pub(super) fn banner(inc: &[load::Incomplete]) -> String {
+    load::incomplete::banner(inc, "")
+}
+
+/// Print a result as JSON or as text; exit 3 when the project was loaded incompletely.
 fn print<T: serde::Serialize>(
+    e: &Engine,
     format: &OutFormat,
     value: &T,
     text: impl FnOnce(&T) -> String,
 ) -> u8 {
+    let inc = incomplete(e);
     emit(&match format {
-        OutFormat::Json => json::to_string(value) + "\n",
-        OutFormat::Text => text(value),
+        OutFormat::Json => json::to_string_noting(value, &inc) + "\n",
+        OutFormat::Text => banner(&inc) + &text(value),
     });
-    exit::OK
+    exit::unless_incomplete(exit::OK, &inc)
 }
 
 /// Run a command; returns the exit code.
 pub fn run(cli: &Cli) -> Result<u8, Failure> {
     if cli.mask_names {
         crate::mask::request();
+    }
+    if let Some(bytes) = cli.max_file_size {
+        Limits::configure(Limits::default().with_max_file_size(bytes));
     }
     if let Some(mb) = cli.kept_memory {
         crate::engine::set_default_kept_budget(mb.saturating_mul(1 << 20));
@@ -209,7 +224,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             let e = project(p, whatif, cli)?;
             let s = resolve_resource(&e, resource)?;
             let w = e.who_can(s, action.as_deref()).map_err(action_err)?;
-            Ok(print(format, &w, |v| text::who_can(v, action.as_deref())))
+            Ok(print(&e, format, &w, |v| {
+                text::who_can(v, action.as_deref())
+            }))
         }
         Command::WhatCan {
             principal,
@@ -221,7 +238,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             let e = project(p, whatif, cli)?;
             let pid = resolve_principal(&e, principal)?;
             let w = e.what_can(pid, action.as_deref());
-            Ok(print(format, &w, text::what_can))
+            Ok(print(&e, format, &w, text::what_can))
         }
         Command::Explain {
             principal,
@@ -238,7 +255,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
                 .clone()
                 .unwrap_or_else(|| default_op(e.model().scope(s).kind).to_string());
             let x = e.explain(pid, s, &op).map_err(action_err)?;
-            Ok(print(format, &x, text::explain))
+            Ok(print(&e, format, &x, text::explain))
         }
         Command::Lint {
             project: p,
@@ -336,9 +353,10 @@ fn summary(cli: &Cli) -> Result<u8, Failure> {
     let demo = cli.demo || cli.path.is_none();
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         let e = open(cli.path.as_deref(), demo, false)?;
-        emit(&crate::report::text::summary(&e, demo));
+        let inc = incomplete(&e);
+        emit(&(banner(&inc) + &crate::report::text::summary(&e, demo)));
         super::check::tui_policy(cli, &e, true)?;
-        return Ok(exit::OK);
+        return Ok(exit::unless_incomplete(exit::OK, &inc));
     }
     let e = open(cli.path.as_deref(), demo, true)?;
     let opts = crate::tui::Options {
@@ -374,15 +392,16 @@ fn diff_tui(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Failure> {
     let mut old = open_with(Some(old_path), false, tty, &none).map_err(which("OLD"))?;
     let mut new = open_with(Some(new_path), false, tty, &none).map_err(which("NEW"))?;
     if !tty {
+        let inc = super::review::both_incomplete(&old, old_path, &new, new_path);
         let d = crate::engine::diff::diff_snapshots(&mut old, &mut new);
-        emit(&crate::report::text::summary(&new, false));
+        emit(&(banner(&inc) + &crate::report::text::summary(&new, false)));
         super::check::tui_policy(cli, &new, true)?;
         emit(&format!(
             "\nCompared with {}:\n",
             crate::text::show(&old_path.display().to_string())
         ));
         emit(&crate::report::diff::text(&d));
-        return Ok(exit::OK);
+        return Ok(exit::unless_incomplete(exit::OK, &inc));
     }
     let opts = crate::tui::Options {
         no_color: cli.no_color,

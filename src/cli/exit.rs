@@ -1,5 +1,9 @@
-//! Exit codes (interface.md): 0 answered; 1 `lint` found an error; 2 bad usage, unknown
-//! reference, or nothing could be loaded. Output goes through `emit`, which treats a closed pipe
+//! Exit codes (README.md): 0 answered; 1 `lint` found an error, `check` a failing rule, `diff`
+//! access gained; 2 bad usage, unknown reference, or nothing could be loaded; 3 answered, but
+//! the answer may be incomplete: loading dropped input (a file over a limit, unreadable or not
+//! parsed, entries not loaded — `load::incomplete` has the exact rules), so access may be
+//! missing. 3 wins over 0 and 1 for every command that answers from a project except `lint`
+//! (whose answer is the list of problems itself). Output goes through `emit`, which treats a closed pipe
 //! (`reach … | head -1`) as a quiet success.
 
 use std::io::Write;
@@ -8,6 +12,16 @@ use std::process::ExitCode;
 pub const OK: u8 = 0;
 pub const FINDINGS: u8 = 1;
 pub const USAGE: u8 = 2;
+pub const INCOMPLETE: u8 = 3;
+
+/// `code`, or `INCOMPLETE` when loading dropped input (`load::incomplete`).
+pub fn unless_incomplete(code: u8, incomplete: &[crate::load::Incomplete]) -> u8 {
+    if incomplete.is_empty() || code == USAGE {
+        code
+    } else {
+        INCOMPLETE
+    }
+}
 
 /// A command's failure: the message for stderr and the exit code.
 #[derive(Debug)]

@@ -70,6 +70,15 @@ pub struct Cli {
     /// redacted.
     #[arg(long, global = true)]
     pub mask_names: bool,
+    /// Largest file read, in bytes or with a suffix: 1048576, 512K, 512M, 2G (default: 2G for
+    /// .json exports, 64M for YAML). A file over it is skipped, and every answer then says it
+    /// is incomplete (queries exit 3).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = max_file_size)]
+    pub max_file_size: Option<u64>,
+}
+
+fn max_file_size(s: &str) -> Result<u64, String> {
+    crate::load::parse_size(s)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

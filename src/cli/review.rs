@@ -9,7 +9,28 @@ use crate::model::ResKind;
 use crate::report::{dot, json, markdown, matrix, mermaid};
 use clap::CommandFactory;
 
-use super::commands::lookup_err;
+use super::commands::{banner, incomplete, lookup_err};
+use crate::load::incomplete::banner as banner_with;
+use crate::load::Incomplete;
+
+/// What loading either snapshot dropped, each file named with its snapshot's folder.
+pub(super) fn both_incomplete(
+    old: &Engine,
+    old_path: &std::path::Path,
+    new: &Engine,
+    new_path: &std::path::Path,
+) -> Vec<Incomplete> {
+    let mut all = Vec::new();
+    for (e, path) in [(old, old_path), (new, new_path)] {
+        let root = path.display().to_string();
+        let root = root.trim_end_matches('/');
+        all.extend(incomplete(e).into_iter().map(|mut i| {
+            i.file = format!("{root}/{}", i.file);
+            i
+        }));
+    }
+    all
+}
 
 /// `reach export --format markdown|dot|mermaid [--resource R | --principal P]`.
 pub fn export(
@@ -19,6 +40,7 @@ pub fn export(
     principal: Option<&str>,
 ) -> Result<u8, Failure> {
     let m = e.model();
+    let inc = incomplete(e);
     let out = match format {
         ExportFormat::Markdown => {
             let mut r = e.review(&review::SENSITIVE);
@@ -47,33 +69,34 @@ pub fn export(
                 }
                 r.workspaces.retain(|w| !w.resources.is_empty());
             }
-            markdown::review(&r)
+            banner_with(&inc, "> ") + &markdown::review(&r)
         }
         ExportFormat::Dot | ExportFormat::Mermaid => {
             let g = graph(e, resource, principal)?;
             if format == ExportFormat::Dot {
-                dot::render(&g)
+                banner_with(&inc, "// ") + &dot::render(&g)
             } else {
-                mermaid::render(&g)
+                banner_with(&inc, "%% ") + &mermaid::render(&g)
             }
         }
         ExportFormat::Json => {
             let doc = match (resource, principal) {
                 (Some(r), _) => {
                     let s = super::commands::resolve_resource(e, r)?;
-                    json::to_string(&e.who_can(s, None).map_err(super::commands::action_err)?)
+                    let w = e.who_can(s, None).map_err(super::commands::action_err)?;
+                    json::to_string_noting(&w, &inc)
                 }
                 (None, Some(p)) => {
                     let pid = super::commands::resolve_principal(e, p)?;
-                    json::to_string(&e.what_can(pid, None))
+                    json::to_string_noting(&e.what_can(pid, None), &inc)
                 }
-                (None, None) => json::to_string(&e.export()),
+                (None, None) => json::to_string_noting(&e.export(), &inc),
             };
             doc + "\n"
         }
     };
     emit(&out);
-    Ok(exit::OK)
+    Ok(exit::unless_incomplete(exit::OK, &inc))
 }
 
 fn graph(
@@ -153,12 +176,17 @@ pub fn run(cli: &Cli, cmd: &Command) -> Result<u8, Failure> {
                 }
             }
             let mx = e.matrix(&ks, action.as_deref());
+            let inc = incomplete(&e);
             emit(&match format {
-                MatrixFormat::Text => matrix::text(&mx, *collapse_groups),
-                MatrixFormat::Csv => matrix::csv(&mx, *collapse_groups),
-                MatrixFormat::Json => matrix::json(&mx, *collapse_groups) + "\n",
+                MatrixFormat::Text => banner(&inc) + &matrix::text(&mx, *collapse_groups),
+                MatrixFormat::Csv => {
+                    // CSV has no place for it: the banner goes to stderr
+                    banner(&inc).lines().for_each(super::exit::warn);
+                    matrix::csv(&mx, *collapse_groups)
+                }
+                MatrixFormat::Json => matrix::json(&mx, *collapse_groups, &inc) + "\n",
             });
-            Ok(exit::OK)
+            Ok(exit::unless_incomplete(exit::OK, &inc))
         }
         Command::Diff {
             old_path,
@@ -168,17 +196,19 @@ pub fn run(cli: &Cli, cmd: &Command) -> Result<u8, Failure> {
             let none = WhatIf::default();
             let mut old = open_with(Some(old_path), false, false, &none)?;
             let mut new = open_with(Some(new_path), false, false, &none)?;
+            let inc = both_incomplete(&old, old_path, &new, new_path);
             let d = diff::diff_snapshots(&mut old, &mut new);
             emit(&match format {
-                DiffFormat::Text => crate::report::diff::text(&d),
-                DiffFormat::Json => json::to_string(&d) + "\n",
-                DiffFormat::Markdown => markdown::diff(&d),
+                DiffFormat::Text => banner(&inc) + &crate::report::diff::text(&d),
+                DiffFormat::Json => json::to_string_noting(&d, &inc) + "\n",
+                DiffFormat::Markdown => banner_with(&inc, "> ") + &markdown::diff(&d),
             });
-            Ok(if d.gained.is_empty() && d.eligible_gained.is_empty() {
+            let code = if d.gained.is_empty() && d.eligible_gained.is_empty() {
                 exit::OK
             } else {
                 exit::FINDINGS
-            })
+            };
+            Ok(exit::unless_incomplete(code, &inc))
         }
         Command::Completions { shell } => {
             let mut buf = Vec::new();

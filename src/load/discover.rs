@@ -37,6 +37,15 @@ pub fn is_json_name(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".json")
 }
 
+/// The finding for a file over its size limit (`len` None: it grew past it while read).
+pub fn too_big(name: &str, len: Option<u64>, limit: u64) -> String {
+    let what = if is_json_name(name) { ".json" } else { "YAML" };
+    let size = len.map_or(String::new(), |n| format!(" {n} bytes,"));
+    format!(
+        "file is{size} over the {limit}-byte limit for {what} files (raise it with --max-file-size); skipped"
+    )
+}
+
 /// The byte limit for a file of this name.
 pub fn limit_for(name: &str, limits: &Limits) -> u64 {
     if is_json_name(name) {
@@ -124,8 +133,8 @@ impl Walker<'_> {
         let rel = join(prefix, name);
         if rel.len() > self.limits.max_path_len {
             let shown: String = rel.chars().take(200).collect();
-            self.note(
-                Severity::Warning,
+            self.skip(
+                Severity::Error,
                 &shown,
                 format!(
                     "path longer than {} bytes, skipped",
@@ -207,14 +216,7 @@ impl Walker<'_> {
         }
         let limit = limit_for(rel, self.limits);
         if meta.len() > limit {
-            self.skip(
-                Severity::Error,
-                rel,
-                format!(
-                    "file is {} bytes, over the {limit}-byte limit for this kind of file; skipped",
-                    meta.len()
-                ),
-            );
+            self.skip(Severity::Error, rel, too_big(rel, Some(meta.len()), limit));
             return;
         }
         if self.out.files.len() >= self.limits.max_files {
@@ -251,9 +253,7 @@ pub fn read(c: &Candidate, limits: &Limits) -> Result<Vec<u8>, String> {
         .read_to_end(&mut buf)
         .map_err(|e| format!("cannot read file: {e}"))?;
     if buf.len() as u64 > limit {
-        return Err(format!(
-            "file is over the {limit}-byte limit for this kind of file; skipped"
-        ));
+        return Err(too_big(&c.rel, None, limit));
     }
     Ok(buf)
 }

@@ -15,11 +15,13 @@ pub mod discover;
 pub mod error;
 mod export_types;
 pub mod exports;
+pub mod incomplete;
 pub mod manifest;
 pub mod raw;
 pub mod yaml;
 
 pub use error::LoadError;
+pub use incomplete::Incomplete;
 pub use raw::{FileInfo, RawProject};
 
 use crate::finding::{Finding, Severity};
@@ -29,36 +31,116 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Size and shape limits that keep hostile input from exhausting memory, stack or time.
+///
+/// They exist to stop hostile files, not real tenants: the defaults load a 1M-assignment tenant
+/// (a ≈ 930 MB `az role assignment list`, a ≈ 30 MB reach.yaml). Whatever a limit still drops is
+/// reported as an incomplete input (`incomplete`): every answer says so and queries exit 3.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Largest `.json` file read (exports can be large).
+    /// Largest `.json` file read. The file is read into memory whole (and parsed without copying
+    /// its strings), so this bounds the memory one export takes; 2 GiB is twice a 1M-assignment
+    /// export.
     pub max_file_bytes: u64,
-    /// Largest `.yml`/`.yaml` file read.
+    /// Largest `.yml`/`.yaml` file read. YAML becomes a node tree several times its size, so this
+    /// is lower than the JSON limit; 64 MiB is twice a 1M-assignment tenant's reach.yaml.
     pub max_yaml_bytes: u64,
-    /// Most files looked at in one folder.
+    /// Most files looked at in one folder (a folder of millions of tiny files would otherwise
+    /// take the walk's time and memory).
     pub max_files: usize,
-    /// Longest relative path accepted (bytes).
+    /// Longest relative path accepted (bytes): deeper is a path-bomb, not a project.
     pub max_path_len: usize,
-    /// Deepest YAML/JSON nesting.
+    /// Deepest YAML/JSON nesting (parsers recurse: this bounds the stack).
     pub max_depth: usize,
-    /// Most YAML nodes in one file.
+    /// Most YAML nodes in one file (bounds the node tree's memory: a legitimate file has about
+    /// one node per 8 bytes or more).
     pub max_yaml_nodes: usize,
-    /// Most YAML aliases (and anchors) in one file.
+    /// Most YAML aliases (and anchors) in one file: real configs use a handful.
     pub max_aliases: usize,
+    /// Most values YAML aliases may expand to in one file: stops an alias bomb ("billion
+    /// laughs") whose few bytes expand to billions of nodes.
+    pub max_alias_expansion: usize,
 }
+
+/// Default `max_file_bytes` (JSON): 2 GiB.
+pub const DEFAULT_MAX_JSON_BYTES: u64 = 2 << 30;
+/// Default `max_yaml_bytes`: 64 MiB.
+pub const DEFAULT_MAX_YAML_BYTES: u64 = 64 << 20;
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_file_bytes: 512 << 20,
-            max_yaml_bytes: 8 << 20,
+            max_file_bytes: DEFAULT_MAX_JSON_BYTES,
+            max_yaml_bytes: DEFAULT_MAX_YAML_BYTES,
             max_files: 200_000,
             max_path_len: 4096,
             max_depth: 128,
-            max_yaml_nodes: 1_000_000,
+            max_yaml_nodes: yaml_nodes_for(DEFAULT_MAX_YAML_BYTES),
             max_aliases: 1_000,
+            max_alias_expansion: 100_000,
         }
     }
+}
+
+/// The YAML node budget for files up to `bytes`: one node per 8 bytes (`- {a: b}` is 3 nodes
+/// in 8 bytes; real manifests take 15–20 bytes a node).
+fn yaml_nodes_for(bytes: u64) -> usize {
+    usize::try_from(bytes / 8)
+        .unwrap_or(usize::MAX)
+        .max(1_000_000)
+}
+
+impl Limits {
+    /// The limits with every file size limit (JSON and YAML) set to `bytes`
+    /// (`--max-file-size`); the YAML node budget follows the YAML size.
+    pub fn with_max_file_size(mut self, bytes: u64) -> Limits {
+        self.max_file_bytes = bytes;
+        self.max_yaml_bytes = bytes;
+        self.max_yaml_nodes = yaml_nodes_for(bytes);
+        self
+    }
+
+    /// The limits the command line asked for (`--max-file-size`), or the defaults.
+    pub fn configured() -> Limits {
+        CONFIGURED.get().cloned().unwrap_or_default()
+    }
+
+    /// Set what `configured` returns (once, from the command line).
+    pub fn configure(limits: Limits) {
+        let _ = CONFIGURED.set(limits);
+    }
+}
+
+static CONFIGURED: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+
+/// `--max-file-size`: a byte count with an optional binary suffix: `1048576`, `512K`, `512M`,
+/// `2G` (also `KiB`/`MB`-style spellings, any case; all powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let bad = || {
+        format!(
+            "expected a size such as 1048576, 512K, 512M or 2G, found '{}'",
+            crate::text::show(s)
+        )
+    };
+    let n: u64 = num.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    if n == 0 {
+        return Err(format!(
+            "expected a size above 0, found '{}'",
+            crate::text::show(s)
+        ));
+    }
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("size '{}' is too large", crate::text::show(s)))
 }
 
 /// Per-file output while loading (merged into one `RawProject` in path order).
@@ -130,10 +212,7 @@ pub fn load_files(
                 limits.max_path_len
             ))
         } else if bytes.len() as u64 > limit {
-            Some(format!(
-                "file is {} bytes, over the {limit}-byte limit for this kind of file; skipped",
-                bytes.len()
-            ))
+            Some(discover::too_big(&rel, Some(bytes.len() as u64), limit))
         } else if accepted.len() >= limits.max_files {
             Some(format!(
                 "more than {} files in the project folder; the rest are skipped",

@@ -362,3 +362,33 @@ fn collect_manifest_gaps_are_findings() {
         f.message
     );
 }
+
+/// Issue 20: the defaults load a 1M-assignment tenant (a ≈ 930 MB assignment export, a ≈ 30 MB
+/// reach.yaml at ≈ 15 bytes a YAML value), and `--max-file-size` sizes are parsed strictly.
+#[test]
+fn default_limits_fit_a_1m_assignment_tenant_and_sizes_parse() {
+    let l = Limits::default();
+    assert!(l.max_file_bytes >= 2 * 930_000_000, "{l:?}");
+    assert!(l.max_yaml_bytes >= 2 * 30_000_000, "{l:?}");
+    assert!(l.max_yaml_nodes >= 2 * 30_000_000 / 15, "{l:?}");
+    assert_eq!(l.max_alias_expansion, 100_000, "alias bombs stay stopped");
+    let one_g = Limits::default().with_max_file_size(1 << 30);
+    assert_eq!(
+        (one_g.max_file_bytes, one_g.max_yaml_bytes),
+        (1 << 30, 1 << 30)
+    );
+    assert!(one_g.max_yaml_nodes >= (1 << 30) / 8);
+    for (s, n) in [
+        ("1048576", 1u64 << 20),
+        ("512K", 512 << 10),
+        ("512M", 512 << 20),
+        ("2G", 2 << 30),
+        ("64mib", 64 << 20),
+        (" 7 ", 7),
+    ] {
+        assert_eq!(super::parse_size(s), Ok(n), "{s}");
+    }
+    for s in ["", "M", "0", "-1", "1.5G", "12Q", "18446744073709551615K"] {
+        assert!(super::parse_size(s).is_err(), "{s}");
+    }
+}

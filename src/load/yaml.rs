@@ -212,7 +212,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Option<Y>, ParseError> {
     budget.max_total_scalar_bytes = usize::try_from(limits.max_yaml_bytes).unwrap_or(usize::MAX);
     budget.max_documents = 1;
     opts.budget = Some(budget);
-    opts.alias_limits.max_total_replayed_events = limits.max_yaml_nodes / 10;
+    opts.alias_limits.max_total_replayed_events = limits.max_alias_expansion;
     opts.with_snippet = false;
     opts.leading_zero_numbers_as_strings = true;
     opts.underscored_numbers_as_strings = true;
@@ -288,8 +288,7 @@ fn tidy(msg: &str, limits: &Limits) -> String {
     ]) {
         return format!(
             "expected at most {} aliases expanding to at most {} values, found more (a YAML alias bomb?)",
-            limits.max_aliases,
-            limits.max_yaml_nodes / 10
+            limits.max_aliases, limits.max_alias_expansion
         );
     }
     if breach(&["nodes {", "events {"]) {

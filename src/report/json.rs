@@ -7,7 +7,26 @@ use std::sync::Mutex;
 
 /// Serialise `v` as pretty JSON with secrets redacted.
 pub fn to_string<T: Serialize>(v: &T) -> String {
+    to_string_noting(v, &[])
+}
+
+/// `to_string`, with `"incomplete": [{file, reason, kind}]` added to the top-level object when
+/// loading dropped input (absent when nothing was dropped; a non-object is wrapped as
+/// `{"answer": …, "incomplete": …}` then).
+pub fn to_string_noting<T: Serialize>(v: &T, incomplete: &[crate::load::Incomplete]) -> String {
     let mut value = serde_json::to_value(v).unwrap_or(Value::Null);
+    if !incomplete.is_empty() {
+        let list = serde_json::to_value(incomplete).unwrap_or(Value::Null);
+        match &mut value {
+            Value::Object(o) => {
+                o.insert("incomplete".to_string(), list);
+            }
+            other => {
+                let answer = std::mem::take(other);
+                *other = serde_json::json!({ "answer": answer, "incomplete": list });
+            }
+        }
+    }
     redact_on_all_cores(&mut value);
     let out = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into());
     // a who-can answer at tenant scale is a tree of millions of nodes: freeing it is not the

@@ -146,12 +146,13 @@ pub fn csv(m: &Matrix, collapse: bool) -> String {
     out
 }
 
-pub fn json(m: &Matrix, collapse: bool) -> String {
+/// As JSON, with `incomplete` when loading dropped input (`json::to_string_noting`).
+pub fn json(m: &Matrix, collapse: bool, incomplete: &[crate::load::Incomplete]) -> String {
     if collapse {
         let mut v = m.clone();
         v.principals.retain(|r| !r.only_via_groups);
-        super::json::to_string(&v)
+        super::json::to_string_noting(&v, incomplete)
     } else {
-        super::json::to_string(m)
+        super::json::to_string_noting(m, incomplete)
     }
 }

@@ -143,7 +143,8 @@ fn draw_too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-/// Status line segments, most important first: what-if, the diff, load errors, findings,
+/// Status line segments, most important first: `INCOMPLETE` (input dropped while loading),
+/// what-if, the diff, load errors, findings,
 /// masking, the saved file, watching, the action, then the project (cut from the left) and
 /// the counts. A segment shows whole or not at all; the project gives up its start first.
 fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -157,6 +158,26 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut put = |text: &str, style: Style, buf: &mut Buffer| line.put(text, style, buf);
     let base = theme.status();
     let strong = base.add_modifier(Modifier::BOLD);
+    if !app.incomplete.is_empty() {
+        // input was dropped (a file over a limit, unreadable, not parsed…): answers may miss
+        // access. The load errors (F) follow.
+        let t = format!(
+            " INCOMPLETE: {}",
+            crate::load::incomplete::summary(&app.incomplete)
+        );
+        let n = app.incomplete.len();
+        let medium = format!(" INCOMPLETE: {n} file{}", plural(n));
+        let style = strong.patch(theme.message());
+        // the whole marker when it leaves room for the rest (under --diff, for the diff's
+        // counts); else the count of files (F lists them), else the word alone
+        let room = put("", base, buf).1;
+        let reserve = if app.diff.is_some() { 80 } else { 45 };
+        let t = [(t, reserve), (medium, reserve / 2)]
+            .into_iter()
+            .find(|(t, rest)| width(t) + rest <= room)
+            .map_or_else(|| " INCOMPLETE".to_string(), |(t, _)| t);
+        put(&t, style, buf);
+    }
     let n = app.assumptions.len();
     if n > 0 {
         let t = format!(" {} {n} assumed (X clears)", theme.glyphs.assumed);
@@ -181,8 +202,13 @@ fn status_line(app: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let errors = app.load_errors();
     if errors > 0 {
+        let lead = if app.incomplete.is_empty() {
+            String::new()
+        } else {
+            format!(" {sep}")
+        };
         let t = format!(
-            " {errors} load error{} (F)",
+            "{lead} {errors} load error{} (F)",
             if errors == 1 { "" } else { "s" }
         );
         put(&t, base.patch(theme.message()), buf);

@@ -187,12 +187,17 @@ pub struct AppState {
     pub policy: Option<policy::PolicyMode>,
     /// How the Access list is restored once the answer to a refresh arrives.
     access_keep: Option<(Kept, Option<String>)>,
+    /// What loading the project dropped (`load::incomplete`): the status line says
+    /// `INCOMPLETE: …` while it is not empty. Set with each model installed.
+    pub incomplete: Vec<crate::load::Incomplete>,
 }
 
 impl AppState {
     pub fn new(engine: Engine, width: u16, height: u16) -> AppState {
         let m = engine.model();
+        let incomplete = crate::load::incomplete::of_model(m);
         let mut app = AppState {
+            incomplete,
             project: crate::tui::mask::show(&m.label).into_owned(),
             identities: IdentitiesPane::new(m),
             resources: ResourcesPane::new(m),

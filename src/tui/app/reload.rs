@@ -10,7 +10,7 @@ impl AppState {
             self.message = Some("the demo project is built in: nothing to reload".into());
             return;
         };
-        match crate::load::load_path(&path, &crate::load::Limits::default()) {
+        match crate::load::load_path(&path, &crate::load::Limits::configured()) {
             Ok(raw) => {
                 let m = crate::model::build(raw);
                 // --mask-names: names new in this load get pseudonyms too

@@ -140,6 +140,7 @@ impl AppState {
     /// Make `base` (a model without assumptions) current, with the assumptions that still
     /// resolve in it; returns the labels of those that do not (they are dropped).
     pub(super) fn install(&mut self, base: Model) -> Vec<String> {
+        self.incomplete = crate::load::incomplete::of_model(&base);
         let mut dropped = Vec::new();
         let mut extra = Vec::new();
         self.assumptions.retain_mut(|a| match a.resolve(&base) {
