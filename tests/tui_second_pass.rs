@@ -240,6 +240,7 @@ fn item_8_access_header_columns_position_and_natural_order() {
         actions: vec!["read".into()],
         assumed: false,
         latent: None,
+        conditional: false,
     };
     let rows = ["user10", "user2", "User1"].map(reached).to_vec();
     a.access.show_summary("x", rows, Vec::new(), None);

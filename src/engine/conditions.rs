@@ -3,7 +3,7 @@
 //! request decides it (a container name, a blob path or tag, the network it comes from).
 
 use crate::model::condition::{names, Attr, Source, Verdict};
-use crate::model::Assignment;
+use crate::model::{Assignment, Model};
 
 /// How a condition bears on one action.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +21,23 @@ pub enum Effect {
 fn known(attr: &Attr) -> Option<Vec<crate::model::condition::Value>> {
     attr.is(Source::Request, names::SUB_OPERATION)
         .then(Vec::new)
+}
+
+/// `effect`, with the role definition GUIDs a requirement names replaced by the roles' names.
+pub fn effect_named(m: &Model, a: &Assignment, action: &str) -> Effect {
+    match effect(a, action) {
+        Effect::Conditional(req) => Effect::Conditional(role_names(m, req)),
+        e => e,
+    }
+}
+
+fn role_names(m: &Model, mut text: String) -> String {
+    for r in &m.roles {
+        if !r.guid.is_empty() && text.contains(r.guid.as_str()) {
+            text = text.replace(r.guid.as_str(), &r.name);
+        }
+    }
+    text
 }
 
 pub fn effect(a: &Assignment, action: &str) -> Effect {

@@ -134,6 +134,10 @@ pub struct Block {
 
 #[derive(Debug, Default)]
 pub struct AccessGraph {
+    /// PIM eligibilities and conditional assignments by the scope they are made at (indexes
+    /// into `Model::assignments`): the kept role holders leave them out, so a search that
+    /// shares them reads these one by one.
+    pub special: HashMap<ScopeId, Vec<u32>>,
     pub grants: HashMap<ScopeId, Vec<Grant>>,
     pub derivations: HashMap<ScopeId, Vec<Derivation>>,
     pub acts_as: HashMap<PrincipalId, Vec<ActsAs>>,

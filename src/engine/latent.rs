@@ -106,7 +106,8 @@ impl<'e> Standing<'e> {
     fn needed(e: &Engine, what: Settle) -> bool {
         match what {
             Settle::Latent => e.has_latent(),
-            Settle::Conditional => e.has_conditions(),
+            // only undecided conditions shown as such make paths conditional
+            Settle::Conditional => e.has_conditions() && e.assume_condition.is_none(),
         }
     }
 

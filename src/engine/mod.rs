@@ -117,12 +117,16 @@ impl Engine {
         for rule in rules::catalog() {
             (rule.apply)(&model, &mut graph);
         }
-        let shared = shared::Shared::new(
-            !model
-                .assignments
-                .iter()
-                .any(|a| a.assumed || a.latent().is_some() || a.condition.is_some()),
-        );
+        for (i, a) in model.assignments.iter().enumerate() {
+            if query::special(a) {
+                graph
+                    .special
+                    .entry(a.scope)
+                    .or_default()
+                    .push(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+        }
+        let shared = shared::Shared::new(!model.assignments.iter().any(|a| a.assumed));
         Engine {
             model: Arc::new(model),
             graph: Arc::new(graph),
@@ -290,6 +294,7 @@ impl Engine {
         // operations, paths, paths left out, a standing path found, an unconditional one
         type Row = (Vec<String>, Vec<AccessPath>, usize, bool, bool);
         let mut per: std::collections::BTreeMap<PrincipalId, Row> = Default::default();
+        let mut moot: Vec<String> = Vec::new();
         let mut at_least = false;
         for (label, action) in &ops {
             let h = search.holders(s, action);
@@ -302,12 +307,20 @@ impl Engine {
                 e.2 += set.more;
                 e.3 |= set.paths.iter().any(|r| r.latent().is_none());
                 e.4 |= set.paths.iter().any(|r| r.conditional().is_none());
+                // a condition made moot for this operation by an unconditional path
+                if set.paths.iter().any(|r| r.conditional().is_some())
+                    && set.paths.iter().any(|r| r.conditional().is_none())
+                {
+                    moot.push(format!(
+                        "{}: an ABAC condition on one of its assignments does not limit {label} here: also granted unconditionally",
+                        self.model.principal(*p).name
+                    ));
+                }
             }
         }
         let goals: Vec<(ScopeId, &str)> = ops.iter().map(|(_, a)| (s, a.as_str())).collect();
         let mut standing = latent::Standing::new(self, latent::Settle::Latent);
         let mut unconditional = latent::Standing::new(self, latent::Settle::Conditional);
-        let mut moot: Vec<String> = Vec::new();
         let mut principals: Vec<PrincipalAccess> = per
             .into_iter()
             .map(|(p, (actions, paths, more, found, free))| {
@@ -318,12 +331,6 @@ impl Engine {
                     unconditional.holds(p, &goals)
                 })
                 .is_some();
-                if cond && !conditional {
-                    moot.push(format!(
-                        "{}: an ABAC condition on one of its assignments does not limit it here: also granted unconditionally",
-                        self.model.principal(p).name
-                    ));
-                }
                 let mut pa = self.principal_access(
                     p,
                     if ops.len() > 1 { actions } else { Vec::new() },
@@ -428,7 +435,7 @@ impl Engine {
             .into_iter()
             .map(|p| {
                 // `reached` holds only principals found in `per` above
-                let (idx, assumed, found, kind, free, cond) = per
+                let (idx, assumed, _standing, kind, _free, _cond) = per
                     .get_mut(p.0 as usize)
                     .map(std::mem::take)
                     .unwrap_or_default();
@@ -439,8 +446,12 @@ impl Engine {
                         .filter_map(|i| ops.get(i).map(|(op, _)| op.clone()))
                         .collect(),
                     assumed,
-                    latent: latent::row_mark(found, kind, || standing.holds(p, &goals)),
-                    conditional: latent::row_mark(free, cond.then_some("conditional"), || {
+                    // the one path a light search keeps may come from answers the engine
+                    // kept, which hold no steps (and so no marks): every row is settled
+                    latent: latent::row_mark(false, kind.or(Some("eligible")), || {
+                        standing.holds(p, &goals)
+                    }),
+                    conditional: latent::row_mark(false, Some("conditional"), || {
                         unconditional.holds(p, &goals)
                     })
                     .is_some(),

@@ -621,7 +621,7 @@ mod tests {
 
     #[test]
     fn latent_only_counts_no_standing_path() {
-        // every path the engine finds today is standing: `latent: only` sees nobody, so an
+        // ep-fraud is scored by standing access only: `latent: only` sees nobody, so an
         // `only: []` rule passes with it and fails without it
         let body = |latent: &str| {
             format!("  - name: a\n    resource: endpoint:ep-fraud\n    action: score\n    only: []\n{latent}")
@@ -629,6 +629,27 @@ mod tests {
         assert!(eval(&body("    latent: only\n")).rules[0].passed);
         assert!(!eval(&body("")).rules[0].passed);
         assert!(!eval(&body("    latent: exclude\n")).rules[0].passed);
+    }
+
+    #[test]
+    fn latent_include_and_exclude_on_a_pim_eligibility() {
+        // judy is only PIM-eligible for the blobs of stdata (demo azure/pim-eligibility.json):
+        // a `none:` rule naming her fails while latent access counts, passes on standing access
+        // alone, and `latent: only` lists exactly her
+        let rule = |latent: &str| {
+            format!("  - name: a\n    resource: storage:stdata\n    action: read-blobs\n    none: [judy@contoso.com]\n{latent}")
+        };
+        let r = eval(&rule(""));
+        assert!(!r.rules[0].passed);
+        assert_eq!(offenders(&r.rules[0]), ["judy@contoso.com"]);
+        let v = &r.rules[0].violations[0];
+        assert!(v.paths.iter().all(|p| p.latent == Some("eligible")));
+        assert!(eval(&rule("    latent: exclude\n")).rules[0].passed);
+        assert!(!eval(&rule("    latent: only\n")).rules[0].passed);
+        let only = eval(
+            "  - name: a\n    resource: storage:stdata\n    action: read-blobs\n    only: []\n    latent: only\n",
+        );
+        assert_eq!(offenders(&only.rules[0]), ["judy@contoso.com"]);
     }
 
     #[test]

@@ -59,8 +59,8 @@ pub(crate) fn path_lines(out: &mut String, i: usize, p: &AccessPath) {
     if p.assumed {
         marks.push_str(" [assumed]");
     }
-    if let Some(c) = &p.conditional {
-        marks.push_str(&format!(" [conditional: {}]", show(c)));
+    if p.conditional.is_some() {
+        marks.push_str(" [conditional]"); // the step says what the condition requires
     }
     if let Some(l) = p.latent {
         marks.push_str(&format!(" [{l}"));

@@ -180,7 +180,12 @@ impl<'a> Search<'a> {
 fn scope_reach(m: &Model, at: ScopeId) -> ScopeReach {
     let mut r = ScopeReach::default();
     for &i in m.assign_by_scope.get(at.0 as usize).into_iter().flatten() {
-        let Some(role) = m.assignments.get(i as usize).map(|a| a.role) else {
+        let Some(role) = m
+            .assignments
+            .get(i as usize)
+            .filter(|a| !super::special(a))
+            .map(|a| a.role)
+        else {
             continue;
         };
         match r.roles.iter_mut().find(|x| x.role == role) {

@@ -338,14 +338,18 @@ impl<'a> Search<'a> {
         let mut seen = Seen::new(m.principals.len());
         let denies = self.denies_for(s, action);
         if let Some(sh) = self.shared() {
+            // the kept role holders leave out PIM eligibilities and conditional assignments:
+            // those are read one by one, after the standing ones
             self.direct_shared(sh, s, action, &denies, out, &mut seen);
+            self.direct_each(s, action, &denies, out, &mut seen, true);
         } else {
-            self.direct_each(s, action, &denies, out, &mut seen);
+            self.direct_each(s, action, &denies, out, &mut seen, false);
         }
         self.direct_grants(s, action, &denies, out, &mut seen);
     }
 
-    /// Role assignments at `s` and its ancestors, one by one.
+    /// Role assignments at `s` and its ancestors, one by one (`special_only`: only PIM
+    /// eligibilities and conditional assignments, which the kept holders leave out).
     fn direct_each(
         &mut self,
         s: ScopeId,
@@ -353,12 +357,28 @@ impl<'a> Search<'a> {
         denies: &[&'a Deny],
         out: &mut Holders,
         seen: &mut Seen,
+        special_only: bool,
     ) {
         let m = self.m;
         // a tenant has a few dozen roles and up to millions of assignments: decide each role
         // once per goal (its pattern, or None when it does not grant or a block removes it)
         let mut by_role: Vec<Option<Option<String>>> = vec![None; m.roles.len()];
-        for (i, asg) in self.candidate_assignments(s) {
+        let candidates = if special_only {
+            let m = self.m;
+            let g: &'a AccessGraph = self.g;
+            let mut v: Vec<(usize, &'a Assignment)> = m
+                .scope(s)
+                .ancestors
+                .iter()
+                .flat_map(|anc| g.special.get(anc).into_iter().flatten())
+                .filter_map(|&i| Some((i as usize, m.assignments.get(i as usize)?)))
+                .collect();
+            v.sort_by_key(|(i, _)| *i);
+            v
+        } else {
+            self.candidate_assignments(s)
+        };
+        for (i, asg) in candidates {
             if self.no_latent && asg.latent().is_some() {
                 continue;
             }
@@ -378,7 +398,7 @@ impl<'a> Search<'a> {
             };
             // the step is RBAC-CONDITION's when the condition decides it (RBAC-SCOPE's otherwise)
             let (note, conditional, by_condition) =
-                match crate::engine::conditions::effect(asg, action) {
+                match crate::engine::conditions::effect_named(m, asg, action) {
                     Effect::Free(note) => (note, None, false),
                     Effect::Denied => continue,
                     Effect::Conditional(req) => match self.conditions {
@@ -582,6 +602,12 @@ impl<'a> Search<'a> {
             }
         }
     }
+}
+
+/// An assignment the kept role holders leave out: a PIM eligibility, or one with a condition
+/// (both mark the paths through them).
+pub(crate) fn special(a: &Assignment) -> bool {
+    a.latent().is_some() || a.condition.is_some()
 }
 
 /// The first of `denies` that applies to `p` (RBAC-DENY): it names everyone, `p` or one of its
