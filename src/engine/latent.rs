@@ -46,12 +46,12 @@ impl Engine {
     /// Whether any latent assignment is loaded (else every path is standing and no answer
     /// needs settling).
     pub fn has_latent(&self) -> bool {
-        self.model.assignments.iter().any(|a| a.latent().is_some())
+        self.special_kinds.0
     }
 
     /// Whether any assignment carries an ABAC condition.
     pub fn has_conditions(&self) -> bool {
-        self.model.assignments.iter().any(|a| a.condition.is_some())
+        self.special_kinds.1
     }
 
     /// A light search without latent (or without conditional) access (no kept answers: those
@@ -70,7 +70,9 @@ impl Engine {
             Settle::Conditional => Some(false),
             Settle::Latent => self.assume_condition,
         };
-        search
+        // the kept role holders hold neither eligibilities nor conditional assignments
+        search.roles_only = true;
+        search.sharing(&self.shared)
     }
 }
 
@@ -86,20 +88,29 @@ pub(super) enum Settle {
 /// Settles whether a principal reaches goals by standing access: asked only for principals
 /// whose shown paths are all latent. The search's memo serves every question.
 pub(super) struct Standing<'e> {
+    engine: &'e Engine,
+    what: Settle,
+    /// Only this principal's access (what-can, explain).
+    only: Option<PrincipalId>,
+    /// Made on the first question (most answers never ask one).
     search: Option<Search<'e>>,
 }
 
 impl<'e> Standing<'e> {
     pub fn new(e: &'e Engine, what: Settle) -> Self {
         Standing {
-            search: Self::needed(e, what).then(|| e.settle_search(what)),
+            engine: e,
+            what,
+            only: None,
+            search: None,
         }
     }
 
     /// For one principal's questions: a search of its own access only.
     pub fn for_principal(e: &'e Engine, p: PrincipalId, what: Settle) -> Self {
         Standing {
-            search: Self::needed(e, what).then(|| e.settle_search(what).for_principal(p)),
+            only: Some(p),
+            ..Standing::new(e, what)
         }
     }
 
@@ -113,9 +124,17 @@ impl<'e> Standing<'e> {
 
     /// Does `p` reach any of `goals` by standing access? (True when nothing is latent.)
     pub fn holds(&mut self, p: PrincipalId, goals: &[(ScopeId, &str)]) -> bool {
-        let Some(search) = self.search.as_mut() else {
+        if !Self::needed(self.engine, self.what) {
             return true;
-        };
+        }
+        let (e, what, only) = (self.engine, self.what, self.only);
+        let search = self.search.get_or_insert_with(|| {
+            let s = e.settle_search(what);
+            match only {
+                Some(p) => s.for_principal(p),
+                None => s,
+            }
+        });
         goals
             .iter()
             .any(|(s, action)| search.holders(*s, action).contains_key(&p))

@@ -108,6 +108,8 @@ pub struct Engine {
     /// ABAC conditions reach cannot decide (`--assume-condition`): shown as conditional
     /// (None, the default), assumed met, or assumed failed.
     pub assume_condition: Option<bool>,
+    /// Whether any assignment is a PIM eligibility, and whether any carries a condition.
+    special_kinds: (bool, bool),
 }
 
 impl Engine {
@@ -127,6 +129,10 @@ impl Engine {
             }
         }
         let shared = shared::Shared::new(!model.assignments.iter().any(|a| a.assumed));
+        let special_kinds = (
+            model.assignments.iter().any(|a| a.latent().is_some()),
+            model.assignments.iter().any(|a| a.condition.is_some()),
+        );
         Engine {
             model: Arc::new(model),
             graph: Arc::new(graph),
@@ -136,6 +142,7 @@ impl Engine {
             no_extra: Vec::new(),
             no_revoked: HashSet::new(),
             max_paths: DEFAULT_MAX_PATHS,
+            special_kinds,
             latent: default_latent(),
             assume_condition: default_assume_condition(),
         }
@@ -155,6 +162,7 @@ impl Engine {
             max_paths: self.max_paths,
             latent: self.latent,
             assume_condition: self.assume_condition,
+            special_kinds: self.special_kinds,
         }
     }
 
@@ -435,7 +443,7 @@ impl Engine {
             .into_iter()
             .map(|p| {
                 // `reached` holds only principals found in `per` above
-                let (idx, assumed, _standing, kind, _free, _cond) = per
+                let (idx, assumed, found, kind, free, cond) = per
                     .get_mut(p.0 as usize)
                     .map(std::mem::take)
                     .unwrap_or_default();
@@ -446,12 +454,12 @@ impl Engine {
                         .filter_map(|i| ops.get(i).map(|(op, _)| op.clone()))
                         .collect(),
                     assumed,
-                    // the one path a light search keeps may come from answers the engine
-                    // kept, which hold no steps (and so no marks): every row is settled
-                    latent: latent::row_mark(false, kind.or(Some("eligible")), || {
-                        standing.holds(p, &goals)
-                    }),
-                    conditional: latent::row_mark(false, Some("conditional"), || {
+                    // marks come from the one path kept, settled when it is marked. A path
+                    // made of answers the engine kept (acts-as edges, sub-goals) holds no steps
+                    // and so no marks: such a row can lack its mark here, never its place
+                    // (its paths, asked when highlighted, are marked)
+                    latent: latent::row_mark(found, kind, || standing.holds(p, &goals)),
+                    conditional: latent::row_mark(free, cond.then_some("conditional"), || {
                         unconditional.holds(p, &goals)
                     })
                     .is_some(),

@@ -21,6 +21,12 @@ impl<'a> Search<'a> {
 
     /// The shared store, while the search is one whose answers it may keep.
     pub(super) fn shared(&self) -> Option<&'a Shared> {
+        self.shared
+            .filter(|_| self.only.is_none() && !self.roles_only)
+    }
+
+    /// The shared store for its kept role holders (`roles_only` searches use those alone).
+    pub(super) fn shared_roles(&self) -> Option<&'a Shared> {
         self.shared.filter(|_| self.only.is_none())
     }
 

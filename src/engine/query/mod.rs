@@ -120,6 +120,10 @@ pub(crate) struct Search<'a> {
     /// ABAC conditions reach cannot decide: shown as conditional (None), assumed met
     /// (`--assume-condition true`) or assumed failed (`false`: such paths are left out).
     pub conditions: Option<bool>,
+    /// Share only the kept role holders (which hold standing, unconditional assignments alone),
+    /// not kept goals or acts-as edges: a search that leaves latent or conditional access out
+    /// may not reuse answers that hold it.
+    pub roles_only: bool,
 }
 
 impl<'a> Search<'a> {
@@ -152,6 +156,7 @@ impl<'a> Search<'a> {
             edge_memo: HashMap::new(),
             no_latent: false,
             conditions: None,
+            roles_only: false,
         }
     }
 
@@ -337,7 +342,7 @@ impl<'a> Search<'a> {
         let m = self.m;
         let mut seen = Seen::new(m.principals.len());
         let denies = self.denies_for(s, action);
-        if let Some(sh) = self.shared() {
+        if let Some(sh) = self.shared_roles() {
             // the kept role holders leave out PIM eligibilities and conditional assignments:
             // those are read one by one, after the standing ones
             self.direct_shared(sh, s, action, &denies, out, &mut seen);
