@@ -307,10 +307,38 @@ fn eligible_row_and_path() {
         let t = render(&a, &Theme::new(true, false));
         let text = screen(t.backend().buffer());
         assert!(text.contains("◇ judy@contoso.com"), "{text}");
+
         assert!(text.contains("[eligible]"), "{text}");
         snap("eligible", &a);
         let t = render(&a, &Theme::new(false, true));
         let text = screen(t.backend().buffer());
         assert!(text.contains("% judy@contoso.com"), "{text}");
+        // heidi reads the blobs only in container raw (an ABAC condition); she also reads the
+        // account unconditionally, so her row is not conditional, her blob path is
+        let h = a
+            .access
+            .rows
+            .iter()
+            .position(|r| r.name == "heidi@contoso.com")
+            .expect("heidi reaches stdata");
+        assert!(!a.access.rows[h].conditional);
+        let up = i.saturating_sub(h);
+        feed(&mut a, (0..up).map(|_| Action::Move(Move::Up)));
+        for _ in 0..200 {
+            if !a.access.current().is_some_and(|r| r.paths.is_empty()) {
+                break;
+            }
+            a.tick();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let row = a.access.current().unwrap();
+        assert_eq!(row.name, "heidi@contoso.com");
+        assert!(row
+            .paths
+            .iter()
+            .any(|p| p.conditional.as_deref() == Some("only in container 'raw'")));
+        let t = render(&a, &Theme::new(true, false));
+        let text = screen(t.backend().buffer());
+        assert!(text.contains("[conditional: only in"), "{text}");
     }
 }

@@ -57,22 +57,16 @@ impl Engine {
     /// A light search without latent (or without conditional) access (no kept answers: those
     /// hold every kind).
     pub(super) fn settle_search(&self, what: Settle) -> Search<'_> {
-        let mut search = Search::new(
-            &self.model,
-            &self.graph,
-            &self.no_extra,
-            &self.no_revoked,
-            1,
-        );
-        search.light = true;
+        let mut search = self.light_search();
         search.no_latent = what == Settle::Latent || self.latent == Latent::Exclude;
         search.conditions = match what {
             Settle::Conditional => Some(false),
             Settle::Latent => self.assume_condition,
         };
-        // the kept role holders hold neither eligibilities nor conditional assignments
+        // the kept role holders hold neither eligibilities nor conditional assignments; kept
+        // goals and edges may
         search.roles_only = true;
-        search.sharing(&self.shared)
+        search
     }
 }
 

@@ -191,7 +191,7 @@ impl Engine {
     }
 
     /// Existence only: one path per principal, no step texts (see `Search::light`).
-    fn light_search(&self) -> Search<'_> {
+    pub(super) fn light_search(&self) -> Search<'_> {
         let mut search = Search::new(
             &self.model,
             &self.graph,

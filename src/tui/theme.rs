@@ -28,6 +28,8 @@ pub struct Glyphs {
     pub assumed: &'static str,
     /// Marks latent access (a PIM-eligible role to activate first).
     pub latent: &'static str,
+    /// Marks access an undecided ABAC condition makes conditional.
+    pub conditional: &'static str,
     /// Frames of the "working" spinner.
     pub spinner: &'static [&'static str],
     pub border: border::Set<'static>,
@@ -47,6 +49,7 @@ const UNICODE: Glyphs = Glyphs {
     no: "✗",
     assumed: "≈",
     latent: "◇",
+    conditional: "◐",
     spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
     border: border::PLAIN,
     focus_border: border::THICK,
@@ -89,6 +92,7 @@ const ASCII: Glyphs = Glyphs {
     no: "x",
     assumed: "?",
     latent: "%",
+    conditional: "&",
     spinner: &["|", "/", "-", "\\"],
     border: ASCII_BORDER,
     focus_border: ASCII_FOCUS,
@@ -285,6 +289,7 @@ mod tests {
             g.no,
             g.assumed,
             g.latent,
+            g.conditional,
         ];
         marks.extend(Mark::ALL.iter().map(|m| m.glyph()));
         let mut seen = std::collections::HashSet::new();

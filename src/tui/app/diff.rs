@@ -305,6 +305,7 @@ impl AppState {
                 scope: p.scope.filter(|_| kind.is_none()),
                 assumed: false,
                 latent: None,
+                conditional: false,
                 pending: Vec::new(),
                 diff: Some(rd),
             });

@@ -41,6 +41,8 @@ pub struct AccessRow {
     pub assumed: bool,
     /// Reached by latent paths only (`eligible`).
     pub latent: Option<&'static str>,
+    /// Reached only by paths an undecided ABAC condition makes conditional.
+    pub conditional: bool,
     /// Operations whose paths are still to be asked for (a who-can summary row: paths are
     /// fetched when the row is highlighted).
     pub pending: Vec<String>,
@@ -193,6 +195,7 @@ impl AccessPane {
                 scope: None,
                 assumed: pa.paths.iter().any(|p| p.assumed),
                 latent: pa.latent,
+                conditional: pa.conditional,
                 pending: Vec::new(),
                 diff: None,
             })
@@ -221,6 +224,7 @@ impl AccessPane {
                 scope: e.model().scope_by_arm(&ra.resource.id),
                 assumed: ra.assumed || ra.paths.iter().any(|p| p.assumed),
                 latent: ra.latent,
+                conditional: ra.conditional,
                 // a summary row (no paths yet): fetched when highlighted
                 pending: if ra.paths.is_empty() {
                     ra.actions.clone()
@@ -271,6 +275,7 @@ impl AccessPane {
                 scope: None,
                 assumed: r.assumed,
                 latent: r.latent,
+                conditional: r.conditional,
                 pending: r.actions,
                 diff: None,
             })
@@ -456,6 +461,12 @@ impl AccessPane {
         if r.latent.is_some() {
             left.push(Span::styled(
                 format!("{} ", theme.glyphs.latent),
+                theme.latent(),
+            ));
+        }
+        if r.conditional {
+            left.push(Span::styled(
+                format!("{} ", theme.glyphs.conditional),
                 theme.latent(),
             ));
         }

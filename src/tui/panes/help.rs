@@ -44,6 +44,10 @@ impl HelpView {
                 g.latent,
                 "latent: only after activating a PIM-eligible role (--latent)",
             ),
+            (
+                g.conditional,
+                "conditional: only if the request meets an ABAC condition",
+            ),
         ] {
             out.push(Line::from(vec![
                 Span::styled(format!("  {glyph:<14}"), theme.key()),
