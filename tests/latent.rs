@@ -145,3 +145,56 @@ fn diff_reports_an_eligibility_gained() {
     let t = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
     assert!(t.stdout.contains("\nEligibility gained\n"), "{}", t.stdout);
 }
+
+/// ABAC conditions through the binary: heidi's container condition and erin's delegation, text
+/// and JSON snapshots, and `--assume-condition` both ways.
+#[test]
+fn conditional_paths_text_and_json_snapshots() {
+    let args = |f: &'static str| {
+        [
+            "who-can",
+            "storage:stdata",
+            "--action",
+            "Microsoft.Authorization/roleAssignments/write",
+            "--demo",
+            "--format",
+            f,
+        ]
+    };
+    let text = run(&args("text"));
+    assert_eq!(text.code, Some(0), "{}", text.stderr);
+    insta::assert_snapshot!("conditional_who_can_text", text.stdout);
+    let json = run(&args("json"));
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    insta::assert_snapshot!("conditional_who_can_json", json.stdout);
+    let blobs = |extra: &[&str]| {
+        let mut a = vec![
+            "who-can",
+            "storage:stdata",
+            "--action",
+            "read-blobs",
+            "--demo",
+            "--format",
+            "json",
+        ];
+        a.extend_from_slice(extra);
+        let r = run(&a);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        v["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "heidi@contoso.com")
+            .cloned()
+    };
+    let shown = blobs(&[]).expect("heidi reads stdata's blobs, conditionally");
+    assert_eq!(shown["conditional"], true);
+    assert_eq!(
+        shown["paths"][0]["conditional"], "only in container 'raw'",
+        "{shown}"
+    );
+    let met = blobs(&["--assume-condition", "true"]).expect("assumed met");
+    assert!(met.get("conditional").is_none(), "{met}");
+    assert!(blobs(&["--assume-condition", "false"]).is_none());
+}
