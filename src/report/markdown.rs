@@ -63,6 +63,11 @@ fn access(r: &Reach) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+        + match (r.latent, r.conditional) {
+            (Some(_), _) => " (eligible only: after activating a role)",
+            (None, true) => " (conditional: only if a condition holds)",
+            (None, false) => "",
+        }
 }
 
 fn via(r: &Reach) -> String {
