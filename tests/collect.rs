@@ -881,8 +881,7 @@ fn a_large_workspace_is_read_in_parallel_with_few_calls() {
     let ra = read(&dir, &format!("azure/role-assignments.{SUB}.json"));
     assert_eq!(ra.as_array().unwrap().len(), 5000);
     eprintln!(
-        "large workspace: {} az calls, at most {most} at once, {:.1} s with 50 ms per call",
-        calls.len(),
-        r.elapsed.as_secs_f64()
+        "large workspace: {} az calls, at most {most} at once",
+        calls.len()
     );
 }

@@ -17,6 +17,18 @@ fn names(json: &str) -> Vec<String> {
         .collect()
 }
 
+/// `reach ARGS --demo` in text and JSON: both exit 0 and match the snapshots `{name}_text` and
+/// `{name}_json`.
+fn snapshots(name: &str, args: &[&str]) {
+    for format in ["text", "json"] {
+        let mut a = args.to_vec();
+        a.extend(["--demo", "--format", format]);
+        let r = run(&a);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        insta::assert_snapshot!(format!("{name}_{format}"), r.stdout);
+    }
+}
+
 #[test]
 fn latent_modes_on_who_can() {
     let who = |mode: &str| {
@@ -57,25 +69,17 @@ fn latent_modes_on_who_can() {
 
 #[test]
 fn eligible_path_text_and_json_snapshots() {
-    let args = |f: &'static str| {
-        [
+    snapshots(
+        "latent_who_can",
+        &[
             "who-can",
             "storage:stdata",
             "--action",
             "read-blobs",
             "--latent",
             "only",
-            "--demo",
-            "--format",
-            f,
-        ]
-    };
-    let text = run(&args("text"));
-    assert_eq!(text.code, Some(0), "{}", text.stderr);
-    insta::assert_snapshot!("latent_who_can_text", text.stdout);
-    let json = run(&args("json"));
-    assert_eq!(json.code, Some(0), "{}", json.stderr);
-    insta::assert_snapshot!("latent_who_can_json", json.stdout);
+        ],
+    );
     let x = run(&["explain", "judy@contoso.com", "storage:stdata", "--demo"]);
     assert_eq!(x.code, Some(0), "{}", x.stderr);
     assert!(
@@ -150,23 +154,15 @@ fn diff_reports_an_eligibility_gained() {
 /// and JSON snapshots, and `--assume-condition` both ways.
 #[test]
 fn conditional_paths_text_and_json_snapshots() {
-    let args = |f: &'static str| {
-        [
+    snapshots(
+        "conditional_who_can",
+        &[
             "who-can",
             "storage:stdata",
             "--action",
             "Microsoft.Authorization/roleAssignments/write",
-            "--demo",
-            "--format",
-            f,
-        ]
-    };
-    let text = run(&args("text"));
-    assert_eq!(text.code, Some(0), "{}", text.stderr);
-    insta::assert_snapshot!("conditional_who_can_text", text.stdout);
-    let json = run(&args("json"));
-    assert_eq!(json.code, Some(0), "{}", json.stderr);
-    insta::assert_snapshot!("conditional_who_can_json", json.stdout);
+        ],
+    );
     let blobs = |extra: &[&str]| {
         let mut a = vec![
             "who-can",

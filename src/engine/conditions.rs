@@ -31,13 +31,28 @@ pub fn effect_named(m: &Model, a: &Assignment, action: &str) -> Effect {
     }
 }
 
-fn role_names(m: &Model, mut text: String) -> String {
-    for r in &m.roles {
-        if !r.guid.is_empty() && text.contains(r.guid.as_str()) {
-            text = text.replace(r.guid.as_str(), &r.name);
+/// Each GUID in `text` that is a known role definition, replaced by the role's name (looked up
+/// by GUID, not by scanning every role).
+fn role_names(m: &Model, text: String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match m.role_by_guid(word).filter(|_| word.len() == 36) {
+            Some(r) => out.push_str(&m.role(r).name),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_hexdigit() || c == '-' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
         }
     }
-    text
+    flush(&mut word, &mut out);
+    out
 }
 
 pub fn effect(a: &Assignment, action: &str) -> Effect {

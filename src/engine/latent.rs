@@ -42,6 +42,47 @@ impl Latent {
     }
 }
 
+/// The latent mode every engine made from now on starts with (the CLI's `--latent`).
+pub fn set_default_latent(l: Latent) {
+    let v = match l {
+        Latent::Include => 0,
+        Latent::Exclude => 1,
+        Latent::Only => 2,
+    };
+    DEFAULT_LATENT.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+static DEFAULT_LATENT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// What every engine made from now on assumes of undecided ABAC conditions (the CLI's
+/// `--assume-condition`).
+pub fn set_default_assume_condition(c: Option<bool>) {
+    let v = match c {
+        None => 0,
+        Some(true) => 1,
+        Some(false) => 2,
+    };
+    DEFAULT_CONDITION.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+static DEFAULT_CONDITION: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+pub(super) fn default_assume_condition() -> Option<bool> {
+    match DEFAULT_CONDITION.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => Some(true),
+        2 => Some(false),
+        _ => None,
+    }
+}
+
+pub(super) fn default_latent() -> Latent {
+    match DEFAULT_LATENT.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => Latent::Exclude,
+        2 => Latent::Only,
+        _ => Latent::Include,
+    }
+}
+
 impl Engine {
     /// Whether any latent assignment is loaded (else every path is standing and no answer
     /// needs settling).
@@ -81,7 +122,7 @@ pub(super) enum Settle {
 
 /// Settles whether a principal reaches goals by standing access: asked only for principals
 /// whose shown paths are all latent. The search's memo serves every question.
-pub(super) struct Standing<'e> {
+pub(super) struct Settling<'e> {
     engine: &'e Engine,
     what: Settle,
     /// Only this principal's access (what-can, explain).
@@ -90,9 +131,9 @@ pub(super) struct Standing<'e> {
     search: Option<Search<'e>>,
 }
 
-impl<'e> Standing<'e> {
+impl<'e> Settling<'e> {
     pub fn new(e: &'e Engine, what: Settle) -> Self {
-        Standing {
+        Settling {
             engine: e,
             what,
             only: None,
@@ -102,9 +143,9 @@ impl<'e> Standing<'e> {
 
     /// For one principal's questions: a search of its own access only.
     pub fn for_principal(e: &'e Engine, p: PrincipalId, what: Settle) -> Self {
-        Standing {
+        Settling {
             only: Some(p),
-            ..Standing::new(e, what)
+            ..Settling::new(e, what)
         }
     }
 
@@ -133,6 +174,16 @@ impl<'e> Standing<'e> {
             .iter()
             .any(|(s, action)| search.holders(*s, action).contains_key(&p))
     }
+}
+
+/// A row reached only by conditional paths: none unconditional was found, some conditional
+/// was, and `settle` finds no unconditional one either.
+pub(super) fn row_conditional(
+    unconditional_found: bool,
+    conditional_found: bool,
+    settle: impl FnOnce() -> bool,
+) -> bool {
+    !unconditional_found && conditional_found && !settle()
 }
 
 /// A row's mark: None when the principal reaches it by standing access (a standing path was

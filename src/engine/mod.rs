@@ -17,6 +17,7 @@ pub mod graph;
 pub mod graphview;
 mod latent;
 pub mod matrix;
+mod notes;
 mod query;
 pub mod review;
 pub mod revoke;
@@ -27,7 +28,7 @@ mod warm;
 mod why_not;
 
 pub use explain::*;
-pub use latent::Latent;
+pub use latent::{set_default_assume_condition, set_default_latent, Latent};
 pub use query::short_action;
 pub use query::work_on_this_thread;
 
@@ -46,47 +47,6 @@ pub const DEFAULT_MAX_PATHS: usize = 8;
 /// `--kept-memory`).
 pub fn set_default_kept_budget(bytes: usize) {
     shared::set_start_budget(bytes);
-}
-
-/// The latent mode every engine made from now on starts with (the CLI's `--latent`).
-pub fn set_default_latent(l: Latent) {
-    let v = match l {
-        Latent::Include => 0,
-        Latent::Exclude => 1,
-        Latent::Only => 2,
-    };
-    DEFAULT_LATENT.store(v, std::sync::atomic::Ordering::Relaxed);
-}
-
-static DEFAULT_LATENT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-
-/// What every engine made from now on assumes of undecided ABAC conditions (the CLI's
-/// `--assume-condition`).
-pub fn set_default_assume_condition(c: Option<bool>) {
-    let v = match c {
-        None => 0,
-        Some(true) => 1,
-        Some(false) => 2,
-    };
-    DEFAULT_CONDITION.store(v, std::sync::atomic::Ordering::Relaxed);
-}
-
-static DEFAULT_CONDITION: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-
-fn default_assume_condition() -> Option<bool> {
-    match DEFAULT_CONDITION.load(std::sync::atomic::Ordering::Relaxed) {
-        1 => Some(true),
-        2 => Some(false),
-        _ => None,
-    }
-}
-
-fn default_latent() -> Latent {
-    match DEFAULT_LATENT.load(std::sync::atomic::Ordering::Relaxed) {
-        1 => Latent::Exclude,
-        2 => Latent::Only,
-        _ => Latent::Include,
-    }
 }
 
 pub struct Engine {
@@ -143,8 +103,8 @@ impl Engine {
             no_revoked: HashSet::new(),
             max_paths: DEFAULT_MAX_PATHS,
             special_kinds,
-            latent: default_latent(),
-            assume_condition: default_assume_condition(),
+            latent: latent::default_latent(),
+            assume_condition: latent::default_assume_condition(),
         }
     }
 
@@ -327,18 +287,16 @@ impl Engine {
             }
         }
         let goals: Vec<(ScopeId, &str)> = ops.iter().map(|(_, a)| (s, a.as_str())).collect();
-        let mut standing = latent::Standing::new(self, latent::Settle::Latent);
-        let mut unconditional = latent::Standing::new(self, latent::Settle::Conditional);
+        let mut standing = latent::Settling::new(self, latent::Settle::Latent);
+        let mut unconditional = latent::Settling::new(self, latent::Settle::Conditional);
         let mut principals: Vec<PrincipalAccess> = per
             .into_iter()
             .map(|(p, (actions, paths, more, found, free))| {
                 let kind = paths.iter().find_map(|x| x.latent);
                 let mark = latent::row_mark(found, kind, || standing.holds(p, &goals));
                 let cond = paths.iter().any(|x| x.conditional.is_some());
-                let conditional = latent::row_mark(free, cond.then_some("conditional"), || {
-                    unconditional.holds(p, &goals)
-                })
-                .is_some();
+                let conditional =
+                    latent::row_conditional(free, cond, || unconditional.holds(p, &goals));
                 let mut pa = self.principal_access(
                     p,
                     if ops.len() > 1 { actions } else { Vec::new() },
@@ -434,8 +392,8 @@ impl Engine {
             }
         }
         let goals: Vec<(ScopeId, &str)> = ops.iter().map(|(_, a)| (s, a.as_str())).collect();
-        let mut standing = latent::Standing::new(self, latent::Settle::Latent);
-        let mut unconditional = latent::Standing::new(self, latent::Settle::Conditional);
+        let mut standing = latent::Settling::new(self, latent::Settle::Latent);
+        let mut unconditional = latent::Settling::new(self, latent::Settle::Conditional);
         // by name, case-insensitively, then id: ranks made once per engine
         let rank = self.name_rank();
         reached.sort_unstable_by_key(|p| rank.get(p.0 as usize).copied().unwrap_or(u32::MAX));
@@ -459,10 +417,9 @@ impl Engine {
                     // and so no marks: such a row can lack its mark here, never its place
                     // (its paths, asked when highlighted, are marked)
                     latent: latent::row_mark(found, kind, || standing.holds(p, &goals)),
-                    conditional: latent::row_mark(free, cond.then_some("conditional"), || {
+                    conditional: latent::row_conditional(free, cond, || {
                         unconditional.holds(p, &goals)
-                    })
-                    .is_some(),
+                    }),
                 }
             })
             .filter(|r| latent != Latent::Only || r.latent.is_some())
@@ -550,9 +507,9 @@ impl Engine {
             search.cap = 1;
             search.light = true;
         }
-        let mut standing = latent::Standing::for_principal(self, p, latent::Settle::Latent);
+        let mut standing = latent::Settling::for_principal(self, p, latent::Settle::Latent);
         let mut unconditional =
-            latent::Standing::for_principal(self, p, latent::Settle::Conditional);
+            latent::Settling::for_principal(self, p, latent::Settle::Conditional);
         let mut resources = Vec::new();
         let mut at_least = false;
         for s in self.model.scope_ids() {
@@ -604,10 +561,8 @@ impl Engine {
             if latent == Latent::Only && mark.is_none() {
                 continue;
             }
-            let conditional = latent::row_mark(free, cond.then_some("conditional"), || {
-                unconditional.holds(p, &goals)
-            })
-            .is_some();
+            let conditional =
+                latent::row_conditional(free, cond, || unconditional.holds(p, &goals));
             if light {
                 paths.clear();
                 more = 0;
@@ -652,14 +607,13 @@ impl Engine {
         let kind = set.paths.iter().find_map(|r| r.latent());
         let goal = [(s, action.as_str())];
         let mark = latent::row_mark(found, kind, || {
-            latent::Standing::for_principal(self, p, latent::Settle::Latent).holds(p, &goal)
+            latent::Settling::for_principal(self, p, latent::Settle::Latent).holds(p, &goal)
         });
         let free = set.paths.iter().any(|r| r.conditional().is_none());
         let cond = set.paths.iter().any(|r| r.conditional().is_some());
-        let conditional = latent::row_mark(free, cond.then_some("conditional"), || {
-            latent::Standing::for_principal(self, p, latent::Settle::Conditional).holds(p, &goal)
-        })
-        .is_some();
+        let conditional = latent::row_conditional(free, cond, || {
+            latent::Settling::for_principal(self, p, latent::Settle::Conditional).holds(p, &goal)
+        });
         if latent == Latent::Only {
             // latent access alone: a principal that also holds it standing has none to show
             if mark.is_none() {
@@ -726,54 +680,6 @@ impl Engine {
                 })
                 .collect()),
         }
-    }
-
-    /// What reach cannot know about these principals (groups whose members were not exported).
-    pub fn membership_notes(&self, reached: impl Iterator<Item = PrincipalId>) -> Vec<String> {
-        let mut notes = Vec::new();
-        for p in reached {
-            let pr = self.model.principal(p);
-            if pr.kind == crate::model::PrincipalKind::Group && !pr.members_exported {
-                notes.push(format!(
-                    "group {} reaches it, but its members were not exported: they reach it too",
-                    pr.name
-                ));
-            }
-            notes.extend(self.unlinked_note(p));
-        }
-        notes.sort();
-        notes.dedup();
-        notes
-    }
-
-    /// A service principal or managed identity known only by object ID: say how to name it.
-    fn unlinked_note(&self, p: PrincipalId) -> Option<String> {
-        let pr = self.model.principal(p);
-        let unnamed = pr.resource.is_none()
-            && pr.display_name.is_none()
-            && pr.object_id.as_deref() == Some(pr.name.as_str())
-            && matches!(
-                pr.kind,
-                crate::model::PrincipalKind::ServicePrincipal
-                    | crate::model::PrincipalKind::ManagedIdentity
-            );
-        unnamed.then(|| format!(
-            "{}: object ID not linked to a resource: export `az ml … show` of the workspace, compute or endpoint it belongs to, or the service principal (`az ad sp show --id {}`), to name it",
-            pr.name, pr.name
-        ))
-    }
-
-    fn principal_notes(&self, p: PrincipalId) -> Vec<String> {
-        let pr = self.model.principal(p);
-        let mut notes = Vec::new();
-        if !pr.described {
-            notes.push(format!(
-                "{} appears only in role assignments: its group memberships were not exported",
-                pr.name
-            ));
-        }
-        notes.extend(self.unlinked_note(p));
-        notes
     }
 }
 

@@ -7,7 +7,9 @@ use serde_json::{json, Value};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+#[path = "../common/mod.rs"]
+mod common;
 
 pub const SUB: &str = "6f3c2a1b-9d8e-4c7f-a5b6-1e2d3c4b5a69";
 pub const SUB2: &str = "0b8e3c11-2d4f-4a6b-9c8d-7e6f5a4b3c21";
@@ -383,7 +385,6 @@ pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
-    pub elapsed: Duration,
 }
 
 pub fn bin() -> &'static str {
@@ -452,7 +453,6 @@ pub fn reach_env(scn: &Scenario, args: &[&str], cwd: &Path, env: &[(&str, &str)]
             Path::new(&keep).join("routes.json"),
         );
     }
-    let start = Instant::now();
     let mut cmd = Command::new(bin());
     cmd.args(args)
         .current_dir(cwd)
@@ -481,22 +481,11 @@ pub fn reach_env(scn: &Scenario, args: &[&str], cwd: &Path, env: &[(&str, &str)]
         let _ = errp.read_to_string(&mut s);
         s
     });
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        // a guard against a hang, not a check of speed (the scale test counts calls)
-        if start.elapsed() > Duration::from_secs(600) {
-            let _ = child.kill();
-            panic!("reach {args:?} still running after 600 s: a hang");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = common::wait_guarded(&mut child, args);
     Run {
         code: status.code(),
         stdout: t1.join().unwrap(),
         stderr: t2.join().unwrap(),
-        elapsed: start.elapsed(),
     }
 }
 

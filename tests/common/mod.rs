@@ -4,7 +4,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 pub struct Run {
@@ -28,9 +28,25 @@ pub fn bin() -> &'static str {
 /// (speed is measured in the benchmarks).
 pub const HANG: Duration = Duration::from_secs(600);
 
+/// Wait for the `reach ARGS` run `child`; one still running after `HANG` is killed and fails
+/// the test. The one place tests read a clock, and only to end a hang.
+pub fn wait_guarded(child: &mut Child, args: &[&str]) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return s;
+        }
+        if start.elapsed() > HANG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("reach {args:?} still running after {HANG:?}: a hang");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Run `reach ARGS` in `cwd` with stdin closed; a run past `HANG` is killed and fails the test.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
-    let start = Instant::now();
     let mut child = Command::new(bin())
         .args(args)
         .current_dir(cwd)
@@ -52,17 +68,7 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
         let _ = err.read_to_end(&mut b);
         b
     });
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if start.elapsed() > HANG {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("reach {args:?} still running after {HANG:?}: a hang");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = wait_guarded(&mut child, args);
     let stdout = t_out.join().unwrap_or_default();
     let stderr = t_err.join().unwrap_or_default();
     Run {
